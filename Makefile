@@ -1,0 +1,59 @@
+# limactl-logkeep. The two commands a fresh machine needs:
+#   make demo   sets everything up and boots the built-in tiny VM through logkeep
+#   make test   sets everything up and runs every test (what .ci/run runs)
+PREFIX  ?= /usr/local
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+BIN     := bin/limactl-logkeep
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build install uninstall setup test unit e2e reliability fuzz lint demo bench docs clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
+
+# Installs the plugin where Lima >= 2 finds it (<prefix>/libexec/lima) and the
+# drop-in shim in <prefix>/libexec/limactl-logkeep: put that directory first on
+# PATH to send every limactl command through limactl-logkeep.
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/lima $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/limactl-logkeep
+	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep
+	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl-logkeep
+	install -m 0755 scripts/limactl $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep
+	rm -f $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl-logkeep
+	-rmdir $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
+
+# Installs QEMU, builds Lima v1.2.1 and the tiny guest, creates the test user (as root; cached).
+setup:
+	scripts/setup.sh
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+test:
+	scripts/test.sh all
+
+unit:
+	scripts/test.sh unit
+
+e2e:
+	scripts/test.sh e2e
+
+reliability:
+	scripts/test.sh reliability
+
+demo:
+	scripts/demo.sh
+
+bench:
+	scripts/bench.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sirupsen/logrus"
+	"github.com/urfave/cli/v2"
+
+	"limactl-logkeep/hooks"
+	"limactl-logkeep/limaadapter"
+)
+
+// keepLogs reports --keep-logs, also on when $RDD_KEEP_LOGS is non-empty.
+func keepLogs(c *cli.Context) bool {
+	return c.Bool("keep-logs") || os.Getenv(envKeepLogs) != ""
+}
+
+// newLogger returns the logger of limactl-logkeep's own messages, on stderr like
+// limactl's. Lima's internal packages log through logrus' standard logger; their
+// warnings are not meant for the user of this program, so that logger is silenced
+// unless --debug or a debug --log-level asks for everything.
+func newLogger(c *cli.Context) (*logrus.Logger, error) {
+	log := logrus.New()
+	log.SetOutput(os.Stderr)
+	log.SetLevel(logrus.InfoLevel)
+	if l := c.String("log-level"); l != "" {
+		level, err := logrus.ParseLevel(l)
+		if err != nil {
+			return nil, cli.Exit(fmt.Sprintf("--log-level: %v", err), 2)
+		}
+		log.SetLevel(level)
+	}
+	if c.Bool("debug") {
+		log.SetLevel(logrus.DebugLevel)
+	}
+	if c.String("log-format") == "json" {
+		log.SetFormatter(new(logrus.JSONFormatter))
+	}
+	std := logrus.StandardLogger()
+	if log.IsLevelEnabled(logrus.DebugLevel) {
+		std.SetOutput(os.Stderr)
+		std.SetLevel(log.GetLevel())
+		std.SetFormatter(log.Formatter)
+	} else {
+		std.SetOutput(io.Discard)
+	}
+	return log, nil
+}
+
+// newHooks configures the lifecycle from the global flags and environment. When
+// needLimactl is false a missing limactl is tolerated: only the fallback status
+// query needs it then.
+func newHooks(c *cli.Context, needLimactl bool) (hooks.Hooks, error) {
+	log, err := newLogger(c)
+	if err != nil {
+		return hooks.Hooks{}, err
+	}
+	path, err := limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
+	if err != nil && needLimactl {
+		return hooks.Hooks{}, err
+	}
+	logsDir := c.String("logs-dir")
+	if logsDir == "" {
+		if logsDir, err = limaadapter.DefaultLogsDir(); err != nil {
+			return hooks.Hooks{}, err
+		}
+	}
+	return hooks.Hooks{
+		Lima:       limaadapter.Client{Limactl: limaadapter.Limactl{Path: path}},
+		Log:        log,
+		LogsDir:    logsDir,
+		MaxBackups: c.Int("max-backups"),
+		KeepLogs:   keepLogs(c),
+		Strict:     os.Getenv(envStrict) != "",
+		Compress:   c.Bool("compress"),
+	}, nil
+}
+
+// exitWith turns a hook's result into the process' exit: limactl's status, or
+// an error message with status 1 (or the status the hook chose).
+func exitWith(status int, err error) error {
+	if err != nil {
+		if status == 0 {
+			status = 1
+		}
+		return cli.Exit(err.Error(), status)
+	}
+	if status != 0 {
+		return cli.Exit("", status)
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"limactl-logkeep/hooks"
+	"limactl-logkeep/limaadapter"
+)
+
+// Commands whose arguments belong to limactl skip urfave/cli's flag parsing;
+// their own few flags are taken out by takeFlag and the rest goes to limactl.
+func lifecycleCommands() []*cli.Command {
+	noRotate := &cli.BoolFlag{Name: "no-rotate", Usage: "start without rotating (Lima will delete the current logs)"}
+	strict := &cli.BoolFlag{Name: "strict", Usage: "refuse to delete while any log could not be preserved (also $" + envStrict + ")"}
+	return []*cli.Command{
+		{
+			Name:      "start",
+			Usage:     "rotate the logs of a stopped instance, then run limactl start",
+			ArgsUsage: "[LIMACTL-START-ARGS...]",
+			Description: `Works out which instance 'limactl start ARGS' would boot (an instance name, --name,
+a YAML file or template URL, none = default), rotates its logs into generation N when it
+exists and is stopped, then runs 'limactl start ARGS' unchanged.
+
+Examples:
+   limactl logkeep start                       # the default instance
+   limactl logkeep start myvm --timeout 20m    # flags go to limactl start
+   limactl logkeep start --no-rotate myvm      # let Lima delete the logs`,
+			Flags:           []cli.Flag{noRotate},
+			SkipFlagParsing: true,
+			Action: func(c *cli.Context) error {
+				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
+					args, skip := takeFlag(args, "no-rotate")
+					inv := limaadapter.Invocation{Command: "start", Args: args}
+					return h.Start(c.Context, inv, hooks.StartOptions{NoRotate: skip})
+				})
+			},
+		},
+		{
+			Name:      "restart",
+			Usage:     "stop a running instance, rotate its logs, start it again",
+			ArgsUsage: "[-f|--force] [INSTANCE]",
+			Description: `Stops the instance (forcibly with --force) when it runs, rotates its logs and runs
+'limactl start INSTANCE'.
+
+Examples:
+   limactl logkeep restart myvm
+   limactl logkeep restart --force myvm`,
+			Flags:           []cli.Flag{noRotate},
+			SkipFlagParsing: true,
+			Action: func(c *cli.Context) error {
+				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
+					args, skip := takeFlag(args, "no-rotate")
+					inv := limaadapter.Invocation{Command: "restart", Args: args}
+					return h.Restart(c.Context, inv, hooks.StartOptions{NoRotate: skip})
+				})
+			},
+		},
+		{
+			Name:      "delete",
+			Aliases:   []string{"rm", "remove"},
+			Usage:     "stop instances, preserve their logs when keeping them, then run limactl delete",
+			ArgsUsage: "[-f|--force] INSTANCE...",
+			Description: `For each instance in order: a missing one is left to limactl (it warns and goes on);
+a protected one is refused before anything is stopped or moved; a running one is stopped
+(forcibly with --force); with --keep-logs or RDD_KEEP_LOGS its logs are moved to
+<logs-dir>/<instance>/<UTC time>. Then 'limactl delete' runs, so Lima's own clean-up runs.
+
+Examples:
+   RDD_KEEP_LOGS=1 limactl logkeep delete myvm
+   limactl logkeep --keep-logs delete --force --strict vm1 vm2`,
+			Flags:           []cli.Flag{strict},
+			SkipFlagParsing: true,
+			Action: func(c *cli.Context) error {
+				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
+					args, s := takeFlag(args, "strict")
+					h.Strict = h.Strict || s
+					inv := limaadapter.Invocation{Command: "delete", Args: args}
+					return h.Delete(c.Context, inv)
+				})
+			},
+		},
+		{
+			Name:      "factory-reset",
+			Usage:     "preserve an instance's logs when keeping them, then run limactl factory-reset",
+			ArgsUsage: "[INSTANCE]",
+			Description: `With --keep-logs or RDD_KEEP_LOGS, stops the instance forcibly (as factory-reset
+does) and preserves its logs first; factory-reset removes every log, generations included.
+
+Example:
+   RDD_KEEP_LOGS=1 limactl logkeep factory-reset myvm`,
+			Flags:           []cli.Flag{strict},
+			SkipFlagParsing: true,
+			Action: func(c *cli.Context) error {
+				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
+					args, s := takeFlag(args, "strict")
+					h.Strict = h.Strict || s
+					inv := limaadapter.Invocation{Command: "factory-reset", Args: args}
+					return h.FactoryReset(c.Context, inv)
+				})
+			},
+		},
+		{
+			Name:      "wrap",
+			Usage:     "run a whole limactl command line, keeping logs around start, restart, delete, factory-reset",
+			ArgsUsage: "[LIMACTL-ARGS...]",
+			Description: `The drop-in entry used by the scripts/limactl shim: limactl's global flags may come
+first; every other command goes to the real limactl unchanged. Settings come from the
+environment: RDD_KEEP_LOGS, LIMA_LOGKEEP_DIR, LIMA_LOGKEEP_MAX_BACKUPS, LIMA_LOGKEEP_STRICT,
+LIMA_LOGKEEP_COMPRESS, LIMACTL.
+
+Examples:
+   limactl-logkeep wrap start myvm
+   limactl-logkeep wrap --debug delete -f myvm`,
+			SkipFlagParsing: true,
+			Action: func(c *cli.Context) error {
+				h, err := newHooks(c, true)
+				if err != nil {
+					return err
+				}
+				return exitWith(h.Wrap(c.Context, c.Args().Slice()))
+			},
+		},
+	}
+}
+
+// lifecycle runs a lifecycle command with its arguments, or shows its help when
+// they ask for it.
+func lifecycle(c *cli.Context, run func(h hooks.Hooks, args []string) (int, error)) error {
+	args := c.Args().Slice()
+	if wantsHelp(args) {
+		return cli.ShowCommandHelp(c.Lineage()[1], c.Command.Name)
+	}
+	h, err := newHooks(c, true)
+	if err != nil {
+		return err
+	}
+	return exitWith(run(h, args))
+}
+
+// takeFlag removes the boolean flag --name (or --name=true/false) from args,
+// before any "--", and reports whether it was set.
+func takeFlag(args []string, name string) (rest []string, set bool) {
+	rest = make([]string, 0, len(args))
+	for i, arg := range args {
+		switch arg {
+		case "--":
+			return append(rest, args[i:]...), set
+		case "--" + name, "--" + name + "=true":
+			set = true
+		case "--" + name + "=false":
+			set = false
+		default:
+			rest = append(rest, arg)
+		}
+	}
+	return rest, set
+}
+
+// wantsHelp reports whether -h or --help comes before any "--".
+func wantsHelp(args []string) bool {
+	for _, arg := range args {
+		switch arg {
+		case "--":
+			return false
+		case "-h", "--help":
+			return true
+		}
+	}
+	return false
+}
+

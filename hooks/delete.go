@@ -1,0 +1,123 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"limactl-logkeep/limaadapter"
+	"limactl-logkeep/logfile"
+)
+
+// ErrNotPreserved means some logs could not be preserved; with Strict nothing
+// is deleted.
+var ErrNotPreserved = errors.New("logs not preserved")
+
+// Delete prepares `limactl delete [-f] INSTANCE...` and hands over to it with the
+// arguments unchanged, so Lima's own clean-up runs. For each instance in order:
+// an absent one is left to limactl (which warns and goes on); at a protected one
+// it stops preparing, and limactl refuses it; a running one is stopped with
+// `limactl stop` (forcibly with -f); with KeepLogs its logs are preserved. It
+// never removes an instance directory itself.
+func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
+	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
+	if !ok {
+		return h.Lima.Exec(inv.Argv()...)
+	}
+	if err := validateNames(parsed.Names); err != nil {
+		return 1, err
+	}
+	var failed []error
+	for _, name := range parsed.Names {
+		inst, err := h.Lima.Inspect(ctx, name)
+		if errors.Is(err, limaadapter.ErrNoInstance) {
+			continue
+		} else if err != nil {
+			return 1, err
+		}
+		if inst.Protected {
+			break
+		}
+		if !inst.Stopped() {
+			if status, err := h.stop(ctx, inv, name, parsed.Force); err != nil || status != 0 {
+				return status, err
+			}
+		}
+		if h.KeepLogs {
+			if err := h.preserve(ctx, name); err != nil {
+				failed = append(failed, err)
+			}
+		}
+	}
+	if len(failed) > 0 && h.Strict {
+		return 1, fmt.Errorf("%w: %w\nNothing was deleted (--strict). Fix the cause and try again, or delete without --strict to lose the logs listed",
+			ErrNotPreserved, errors.Join(failed...))
+	}
+	for _, err := range failed {
+		h.Log.Error(err)
+	}
+	return h.Lima.Exec(inv.Argv()...)
+}
+
+// FactoryReset prepares `limactl factory-reset [INSTANCE]`: with KeepLogs it stops
+// the instance forcibly, as factory-reset itself would, and preserves its logs.
+// Then it hands over to limactl with the arguments unchanged.
+func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (int, error) {
+	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, false, 0, 1)
+	if !ok || !h.KeepLogs {
+		return h.Lima.Exec(inv.Argv()...)
+	}
+	name := parsed.Names[0]
+	if err := limaadapter.ValidateName(name); err != nil {
+		return 1, err
+	}
+	inst, err := h.Lima.Inspect(ctx, name)
+	if err != nil || inst.Protected {
+		return h.Lima.Exec(inv.Argv()...) // limactl reports the missing or protected instance
+	}
+	if !inst.Stopped() {
+		if status, err := h.stop(ctx, inv, name, true); err != nil || status != 0 {
+			return status, err
+		}
+	}
+	if err := h.preserve(ctx, name); err != nil {
+		if h.Strict {
+			return 1, fmt.Errorf("%w: %w\nNothing was reset (--strict)", ErrNotPreserved, err)
+		}
+		h.Log.Error(err)
+	}
+	return h.Lima.Exec(inv.Argv()...)
+}
+
+// preserve moves the logs of the stopped instance name into a new preserved set
+// under LogsDir/<name>, holding the instance's lock.
+func (h Hooks) preserve(_ context.Context, name string) error {
+	dir, err := limaadapter.InstanceDir(name)
+	if err != nil {
+		return err
+	}
+	dest := filepath.Join(h.LogsDir, name)
+	if info, err := os.Lstat(dest); err == nil && !info.IsDir() {
+		return fmt.Errorf("cannot preserve the logs of instance %q: %s is not a directory (a symlink or a file); move it away and try again", name, dest)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot preserve the logs of instance %q: %w", name, err)
+	}
+	unlock, err := logfile.LockDir(dir)
+	if err != nil {
+		return fmt.Errorf("cannot lock instance %q: %w", name, err)
+	}
+	defer unlock()
+	res, err := logfile.Preserve(dir, dest, logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
+	for _, skip := range res.Skipped {
+		h.Log.Warnf("Did not preserve %s of instance %q: %s", skip.Name, name, skip.Reason)
+	}
+	if res.Dir != "" {
+		h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
+	}
+	if err != nil {
+		return fmt.Errorf("could not preserve every log of instance %q (the files listed are still in %s):\n%w", name, dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,178 @@
+package hooks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/limaadapter"
+)
+
+func deleteInv(args ...string) limaadapter.Invocation {
+	return limaadapter.Invocation{Command: "delete", Args: args}
+}
+
+// The original implementation removed the instance directory itself and
+// skipped Lima's driver clean-up.
+func TestDeleteGoesThroughLimactlDeleteAndNeverRemovesTheInstanceDir(t *testing.T) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.NoError(t, err)
+	assert.Equal(t, 0, status)
+	assert.Equal(t, [][]string{{"delete", "vm"}}, fx.lima.execs)
+	assert.DirExists(t, dir, "only limactl delete may remove it")
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")), "without keep-logs nothing is moved")
+	assert.NoDirExists(t, fx.hooks.LogsDir)
+}
+
+func TestDeleteKeepLogsPreservesEveryLogAndConfig(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "vm", "Running", map[string]string{
+		"serial.log": "boot 2", "serial.1.log": "boot 1", "ha.stderr.log": "ha 2", "diffdisk": "disk",
+	})
+
+	_, err := fx.hooks.Delete(context.Background(), deleteInv("-f", "vm"))
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"stop", "--force", "vm"}}, fx.lima.runs)
+	assert.Equal(t, [][]string{{"delete", "-f", "vm"}}, fx.lima.execs)
+	set := filepath.Join(fx.hooks.LogsDir, "vm", "20261126T093000Z")
+	assert.Equal(t, "boot 2", readFile(t, filepath.Join(set, "serial.log")))
+	assert.Equal(t, "boot 1", readFile(t, filepath.Join(set, "serial.1.log")))
+	assert.Equal(t, "ha 2", readFile(t, filepath.Join(set, "ha.stderr.log")))
+	assert.Equal(t, "vmType: qemu\n", readFile(t, filepath.Join(set, "lima.yaml")))
+	assert.NoFileExists(t, filepath.Join(set, "diffdisk"))
+}
+
+func TestDeleteProtectedInstanceIsUntouched(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+	fx.lima.protected["vm"] = true
+
+	_, err := fx.hooks.Delete(context.Background(), deleteInv("--force", "vm"))
+	require.NoError(t, err)
+	assert.Empty(t, fx.lima.runs, "a protected instance is not stopped")
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+	assert.Equal(t, [][]string{{"delete", "--force", "vm"}}, fx.lima.execs, "limactl refuses it with its own message")
+}
+
+func TestDeleteStopsPreparingAtTheFirstProtectedInstance(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "a", "Stopped", map[string]string{"serial.log": "a"})
+	fx.instance(t, "b", "Stopped", map[string]string{"serial.log": "b"})
+	dirC := fx.instance(t, "c", "Running", map[string]string{"serial.log": "c"})
+	fx.lima.protected["b"] = true
+
+	_, err := fx.hooks.Delete(context.Background(), deleteInv("a", "b", "c"))
+	require.NoError(t, err)
+	assert.DirExists(t, filepath.Join(fx.hooks.LogsDir, "a"))
+	assert.NoDirExists(t, filepath.Join(fx.hooks.LogsDir, "b"))
+	assert.NoDirExists(t, filepath.Join(fx.hooks.LogsDir, "c"))
+	assert.Empty(t, fx.lima.runs)
+	assert.Equal(t, "c", readFile(t, filepath.Join(dirC, "serial.log")))
+}
+
+func TestDeleteMissingInstanceIsLeftToLimactl(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+
+	_, err := fx.hooks.Delete(context.Background(), deleteInv("ghost", "vm"))
+	require.NoError(t, err)
+	assert.DirExists(t, filepath.Join(fx.hooks.LogsDir, "vm"))
+	assert.Equal(t, [][]string{{"delete", "ghost", "vm"}}, fx.lima.execs)
+}
+
+func TestDeleteStopFailureDeletesNothing(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+	fx.lima.runStatus = 1
+
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, status)
+	assert.Empty(t, fx.lima.execs)
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+}
+
+func TestDeleteRefusesBadNamesBeforeTouchingAnything(t *testing.T) {
+	for _, name := range []string{"../x", "/etc", "a/b", "", strings.Repeat("a", 200), "a\x00b", "vm.yaml", "-", ".."} {
+		t.Run(name, func(t *testing.T) {
+			fx := newFixture(t)
+			fx.hooks.KeepLogs = true
+			dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+
+			status, err := fx.hooks.Delete(context.Background(), deleteInv("vm", "--", name))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "invalid instance name")
+			assert.NotEqual(t, 0, status)
+			assert.Empty(t, fx.lima.runs)
+			assert.Empty(t, fx.lima.execs)
+			assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+		})
+	}
+}
+
+func TestDeleteStrictRefusesWhenALogCannotBePreserved(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.hooks.Strict = true
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	// The logs directory of the instance is a file: nothing can be preserved there.
+	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.ErrorIs(t, err, ErrNotPreserved)
+	assert.Contains(t, err.Error(), filepath.Join(fx.hooks.LogsDir, "vm"))
+	assert.NotEqual(t, 0, status)
+	assert.Empty(t, fx.lima.execs)
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+}
+
+func TestDeleteWithoutStrictGoesOnWhenALogCannotBePreserved(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+
+	_, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"delete", "vm"}}, fx.lima.execs)
+}
+
+func TestFactoryResetKeepLogsStopsForciblyAndPreserves(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A", "serial.3.log": "old"})
+
+	_, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"stop", "--force", "vm"}}, fx.lima.runs)
+	assert.Equal(t, [][]string{{"factory-reset", "vm"}}, fx.lima.execs)
+	set := filepath.Join(fx.hooks.LogsDir, "vm", "20261126T093000Z")
+	assert.Equal(t, "A", readFile(t, filepath.Join(set, "serial.log")))
+	assert.Equal(t, "old", readFile(t, filepath.Join(set, "serial.3.log")))
+}
+
+func TestFactoryResetWithoutKeepLogsOnlyDelegates(t *testing.T) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+
+	_, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
+	require.NoError(t, err)
+	assert.Empty(t, fx.lima.runs)
+	assert.Equal(t, [][]string{{"factory-reset", "vm"}}, fx.lima.execs)
+	assert.FileExists(t, filepath.Join(dir, "serial.log"))
+}

@@ -1,0 +1,105 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"limactl-logkeep/limaadapter"
+	"limactl-logkeep/logfile"
+)
+
+// ErrRunning means an instance is running, so its logs must not be renamed.
+var ErrRunning = errors.New("instance is running")
+
+// ErrNotStopped means Lima reports an instance neither running nor stopped
+// (for example Broken), so it is not safe to rename its logs.
+var ErrNotStopped = errors.New("instance is not stopped")
+
+// rotateIfStopped rotates the logs of the instance name when it exists and is
+// stopped, holding the instance's lock from the status check to the last rename.
+// It returns ErrRunning for a running instance, leaving every file alone, and
+// nil without doing anything when the instance does not exist.
+func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
+	dir, err := limaadapter.InstanceDir(name)
+	if err != nil {
+		return err
+	}
+	unlock, err := logfile.LockDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("cannot lock instance %q: %w", name, err)
+	}
+	defer unlock()
+	inst, err := h.Lima.Inspect(ctx, name)
+	if errors.Is(err, limaadapter.ErrNoInstance) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	switch {
+	case inst.Running():
+		return fmt.Errorf("instance %q: %w", name, ErrRunning)
+	case !inst.Stopped():
+		return fmt.Errorf("instance %q is %q: %w", name, inst.Status, ErrNotStopped)
+	}
+	res, err := logfile.Rotate(dir, logfile.RotateOptions{
+		Names:      limaadapter.LogNames,
+		MaxBackups: h.MaxBackups,
+		KeepAll:    h.KeepLogs,
+		Compress:   h.Compress,
+	})
+	for _, skip := range res.Skipped {
+		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
+	}
+	if res.Generation > 0 {
+		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%d files)", name, res.Generation, len(res.Renamed))
+	}
+	for _, pruned := range res.Pruned {
+		h.Log.Debugf("Pruned %s of instance %q (--max-backups %d)", pruned, name, h.MaxBackups)
+	}
+	return nil
+}
+
+// Rotate rotates the logs of each named instance now. Every name is validated
+// before anything is touched; a missing or running instance is an error.
+func (h Hooks) Rotate(ctx context.Context, names []string) error {
+	if err := validateNames(names); err != nil {
+		return err
+	}
+	var errs []error
+	for _, name := range names {
+		if _, err := h.Lima.Inspect(ctx, name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		err := h.rotateIfStopped(ctx, name)
+		switch {
+		case errors.Is(err, ErrRunning):
+			err = fmt.Errorf("%w: its logs are in use; stop it first (limactl stop %s)", err, name)
+		case errors.Is(err, ErrNotStopped):
+			err = fmt.Errorf("%w; stop it first (limactl stop -f %s)", err, name)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateNames(names []string) error {
+	if len(names) == 0 {
+		return errors.New("no instance named")
+	}
+	for _, name := range names {
+		if err := limaadapter.ValidateName(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"limactl-logkeep/limaadapter"
+)
+
+// StartOptions are limactl-logkeep's own options of start and restart.
+type StartOptions struct {
+	NoRotate bool // start without rotating: Lima will delete the current logs
+}
+
+// Start rotates the logs of the instance `limactl start` would boot, when it
+// exists and is stopped, then hands over to `limactl start` with the arguments
+// unchanged. A running instance's logs are never renamed; limactl reports it. A
+// rotation failure stops here, before limactl would delete the logs.
+func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
+	if name, ok := limaadapter.StartTarget(inv.Args); ok && !opts.NoRotate {
+		if err := h.rotateIfStopped(ctx, name); err != nil && !errors.Is(err, ErrRunning) {
+			return 1, notStartedError(name, err)
+		}
+	}
+	return h.Lima.Exec(inv.Argv()...)
+}
+
+// Restart stops the instance when it runs (forcibly with -f), rotates its logs
+// and starts it again with `limactl start`. Arguments limactl would reject, and
+// an instance that does not exist, go to `limactl restart` unchanged so limactl
+// answers.
+func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
+	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 0, 1)
+	if !ok || limaadapter.ValidateName(parsed.Names[0]) != nil {
+		return h.Lima.Exec(inv.Argv()...)
+	}
+	name := parsed.Names[0]
+	inst, err := h.Lima.Inspect(ctx, name)
+	if err != nil {
+		return h.Lima.Exec(inv.Argv()...)
+	}
+	if !inst.Stopped() {
+		if status, err := h.stop(ctx, inv, name, parsed.Force); err != nil || status != 0 {
+			return status, err
+		}
+	}
+	if !opts.NoRotate {
+		if err := h.rotateIfStopped(ctx, name); err != nil {
+			return 1, notStartedError(name, err)
+		}
+	}
+	return h.Lima.Exec(inv.With("start", name)...)
+}
+
+// stop runs `limactl stop [-f] name` with the invocation's global flags.
+func (h Hooks) stop(ctx context.Context, inv limaadapter.Invocation, name string, force bool) (int, error) {
+	args := []string{name}
+	if force {
+		args = []string{"--force", name}
+	}
+	status, err := h.Lima.Run(ctx, inv.With("stop", args...)...)
+	if err != nil {
+		return 1, err
+	}
+	if status != 0 {
+		h.Log.Errorf("limactl stop %s failed (exit status %d); nothing else was done", name, status)
+	}
+	return status, nil
+}
+
+func notStartedError(name string, err error) error {
+	return fmt.Errorf("%w\nThe instance was not started, because starting would delete the logs. "+
+		"Fix the cause and try again, or start without keeping them: limactl-logkeep start --no-rotate %s", err, name)
+}

@@ -1,0 +1,171 @@
+package limaadapter
+
+import (
+	"io"
+	"strings"
+
+	"github.com/lima-vm/lima/cmd/limactl/editflags"
+	"github.com/lima-vm/lima/pkg/limatmpl"
+	"github.com/lima-vm/lima/pkg/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// DefaultInstance is the instance limactl uses when none is named.
+const DefaultInstance = "default"
+
+// Invocation is a limactl command line split as limactl's root command splits it.
+type Invocation struct {
+	Global  []string // limactl's global flags before the command, verbatim
+	Command string   // the command word ("start", "rm", ...); "" when there is none
+	Args    []string // everything after the command word, verbatim
+}
+
+// SplitCommand splits a limactl argument list into leading global flags, the
+// command word and its arguments. A flag it does not know before the command
+// leaves Command empty, so the caller passes the whole line through unchanged.
+func SplitCommand(argv []string) Invocation {
+	withValue := map[string]bool{"--log-level": true, "--log-format": true}
+	for i := 0; i < len(argv); i++ {
+		arg := argv[i]
+		switch {
+		case withValue[arg]:
+			i++ // the value is the next argument
+		case strings.HasPrefix(arg, "--log-level="), strings.HasPrefix(arg, "--log-format="),
+			arg == "--debug", strings.HasPrefix(arg, "--debug="),
+			arg == "--tty", strings.HasPrefix(arg, "--tty="),
+			arg == "-y", arg == "--yes", strings.HasPrefix(arg, "--yes="):
+		case strings.HasPrefix(arg, "-"):
+			return Invocation{Global: argv}
+		default:
+			return Invocation{Global: argv[:i], Command: arg, Args: argv[i+1:]}
+		}
+	}
+	return Invocation{Global: argv}
+}
+
+// globalFlags registers limactl's persistent flags (cmd/limactl/main.go).
+func globalFlags(flags *pflag.FlagSet) {
+	flags.String("log-level", "", "")
+	flags.String("log-format", "text", "")
+	flags.Bool("debug", false, "")
+	flags.Bool("tty", false, "")
+	flags.BoolP("yes", "y", false, "")
+}
+
+// parse parses args with a flag set built by register plus limactl's global
+// flags, the way cobra would. ok is false for --help and for any parse error,
+// which limactl itself will report.
+func parse(args []string, register func(cmd *cobra.Command)) (flags *pflag.FlagSet, ok bool) {
+	cmd := &cobra.Command{Use: "limactl"}
+	register(cmd)
+	flags = cmd.Flags()
+	globalFlags(flags)
+	flags.SetOutput(io.Discard)
+	if err := flags.Parse(args); err != nil {
+		return flags, false
+	}
+	return flags, true
+}
+
+// StartTarget returns the instance that `limactl start args...` would start,
+// following Lima's loadOrCreateInstance: no argument means --name or "default";
+// an instance name means that instance; a YAML file, template or URL means --name
+// or the name Lima derives from it. ok is false when limactl would start nothing
+// it can be told in advance (--help, --list-templates, an image URL without --name,
+// stdin without --name) or would reject the arguments; the caller then passes them
+// through and lets limactl answer.
+func StartTarget(args []string) (name string, ok bool) {
+	flags, ok := parse(args, func(cmd *cobra.Command) {
+		cmd.Flags().String("name", "", "")
+		cmd.Flags().Bool("list-templates", false, "")
+		editflags.RegisterCreate(cmd, "")
+		cmd.Flags().Bool("foreground", false, "")
+		cmd.Flags().Duration("timeout", 0, "")
+	})
+	if !ok || flags.NArg() > 1 {
+		return "", false
+	}
+	if list, _ := flags.GetBool("list-templates"); list {
+		return "", false
+	}
+	flagName, _ := flags.GetString("name")
+	arg := flags.Arg(0)
+	var err error
+	switch {
+	case arg == "" && flagName == "":
+		name = DefaultInstance
+	case arg == "":
+		name = flagName
+	case store.ValidateInstName(arg) == nil:
+		if flagName != "" && flagName != arg {
+			return "", false
+		}
+		name = arg
+	case flagName != "":
+		name = flagName
+	case arg == "-":
+		return "", false
+	default:
+		name, err = nameFromLocator(arg)
+	}
+	if err != nil || store.ValidateInstName(name) != nil {
+		return "", false
+	}
+	return name, true
+}
+
+// nameFromLocator derives an instance name from a template locator as
+// limatmpl.Read does.
+func nameFromLocator(locator string) (string, error) {
+	if isTemplate, template := limatmpl.SeemsTemplateURL(locator); isTemplate {
+		return limatmpl.InstNameFromYAMLPath(template)
+	}
+	if limatmpl.SeemsHTTPURL(locator) || limatmpl.SeemsFileURL(locator) {
+		return limatmpl.InstNameFromURL(locator)
+	}
+	return limatmpl.InstNameFromYAMLPath(locator)
+}
+
+// InstanceArgs is a parsed `limactl stop|restart|delete|factory-reset` line.
+type InstanceArgs struct {
+	Names []string // instances named, in order; the default instance when the command allows none
+	Force bool     // -f/--force
+}
+
+// ParseInstanceArgs parses the arguments of a limactl command that takes
+// instance names and an optional -f/--force (withForce), defaulting to the
+// "default" instance when minNames is 0 and none is given. ok is false when
+// limactl would reject the line or print help.
+func ParseInstanceArgs(args []string, withForce bool, minNames, maxNames int) (InstanceArgs, bool) {
+	flags, ok := parse(args, func(cmd *cobra.Command) {
+		if withForce {
+			cmd.Flags().BoolP("force", "f", false, "")
+		}
+	})
+	if !ok || flags.NArg() < minNames || (maxNames >= 0 && flags.NArg() > maxNames) {
+		return InstanceArgs{}, false
+	}
+	parsed := InstanceArgs{Names: flags.Args()}
+	if withForce {
+		parsed.Force, _ = flags.GetBool("force")
+	}
+	if len(parsed.Names) == 0 {
+		parsed.Names = []string{DefaultInstance}
+	}
+	return parsed, true
+}
+
+// Argv joins the invocation back into the argument list limactl receives.
+func (inv Invocation) Argv() []string {
+	argv := append([]string{}, inv.Global...)
+	if inv.Command != "" {
+		argv = append(argv, inv.Command)
+	}
+	return append(argv, inv.Args...)
+}
+
+// With returns the argument list for another command with the same global flags.
+func (inv Invocation) With(command string, args ...string) []string {
+	return Invocation{Global: inv.Global, Command: command, Args: args}.Argv()
+}

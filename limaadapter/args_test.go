@@ -1,0 +1,83 @@
+package limaadapter
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestStartTarget(t *testing.T) {
+	cases := []struct {
+		args []string
+		name string
+		ok   bool
+	}{
+		{nil, "default", true},
+		{[]string{"vm"}, "vm", true},
+		{[]string{"--name", "vm"}, "vm", true},
+		{[]string{"--name=vm", "vm"}, "vm", true},
+		{[]string{"--name=a", "b"}, "", false}, // limactl rejects the pair
+		{[]string{"vm", "--timeout", "10m", "--foreground"}, "vm", true},
+		{[]string{"--cpus", "2", "vm"}, "vm", true},
+		{[]string{"--set", ".cpus=2", "vm"}, "vm", true},
+		{[]string{"--log-level", "debug", "--tty=false", "-y", "vm"}, "vm", true},
+		{[]string{"./dir/tiny.yaml"}, "tiny", true},
+		{[]string{"tiny.yml"}, "tiny", true},
+		{[]string{"--name", "x", "./dir/tiny.yaml"}, "x", true},
+		{[]string{"template://docker"}, "docker", true},
+		{[]string{"template://deprecated/centos-7"}, "centos-7", true},
+		{[]string{"https://example.com/t/alpine.yaml"}, "alpine", true},
+		{[]string{"-"}, "", false},
+		{[]string{"--name", "vm", "-"}, "vm", true},
+		{[]string{"--list-templates"}, "", false},
+		{[]string{"--help"}, "", false},
+		{[]string{"-h", "vm"}, "", false},
+		{[]string{"--no-such-flag", "vm"}, "", false},
+		{[]string{"a", "b"}, "", false},
+		{[]string{"--", "vm"}, "vm", true},
+		{[]string{"--name", "../x"}, "", false},
+	}
+	for _, c := range cases {
+		name, ok := StartTarget(c.args)
+		assert.Equal(t, c.ok, ok, "%q", c.args)
+		assert.Equal(t, c.name, name, "%q", c.args)
+	}
+}
+
+func TestSplitCommand(t *testing.T) {
+	cases := []struct {
+		argv []string
+		want Invocation
+	}{
+		{[]string{"start", "vm"}, Invocation{Global: []string{}, Command: "start", Args: []string{"vm"}}},
+		{[]string{"--debug", "--log-level", "info", "--log-format=json", "--tty=false", "-y", "rm", "-f", "vm"},
+			Invocation{Global: []string{"--debug", "--log-level", "info", "--log-format=json", "--tty=false", "-y"}, Command: "rm", Args: []string{"-f", "vm"}}},
+		{[]string{"--version"}, Invocation{Global: []string{"--version"}}},
+		{[]string{"--unknown", "start", "vm"}, Invocation{Global: []string{"--unknown", "start", "vm"}}},
+		{[]string{}, Invocation{Global: []string{}}},
+	}
+	for _, c := range cases {
+		got := SplitCommand(c.argv)
+		assert.Equal(t, c.want, got, "%q", c.argv)
+		assert.Equal(t, c.argv, got.Argv(), "Argv must give back the line unchanged")
+	}
+}
+
+func TestParseInstanceArgs(t *testing.T) {
+	got, ok := ParseInstanceArgs([]string{"a", "-f", "b", "--debug"}, true, 1, -1)
+	assert.True(t, ok)
+	assert.Equal(t, InstanceArgs{Names: []string{"a", "b"}, Force: true}, got)
+
+	got, ok = ParseInstanceArgs(nil, true, 0, 1)
+	assert.True(t, ok)
+	assert.Equal(t, InstanceArgs{Names: []string{"default"}}, got)
+
+	_, ok = ParseInstanceArgs(nil, true, 1, -1)
+	assert.False(t, ok, "delete needs a name")
+	_, ok = ParseInstanceArgs([]string{"a", "b"}, false, 0, 1)
+	assert.False(t, ok, "factory-reset takes one")
+	_, ok = ParseInstanceArgs([]string{"-f", "a"}, false, 0, 1)
+	assert.False(t, ok, "factory-reset has no --force")
+	_, ok = ParseInstanceArgs([]string{"--help"}, true, 0, 1)
+	assert.False(t, ok)
+}

@@ -1,0 +1,92 @@
+package limaadapter
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeExecutable(t *testing.T, path, content string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o755))
+}
+
+func shimScript(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "scripts", "limactl"))
+	require.NoError(t, err, "the shim is scripts/limactl")
+	return string(b)
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestFindLimactlSkipsTheShimFirstOnPath(t *testing.T) {
+	dir := t.TempDir()
+	shimDir, realDir := filepath.Join(dir, "shim"), filepath.Join(dir, "lima", "bin")
+	writeExecutable(t, filepath.Join(shimDir, "limactl"), shimScript(t))
+	writeExecutable(t, filepath.Join(dir, "copy", "limactl"), shimScript(t)) // a copy elsewhere on PATH
+	writeExecutable(t, filepath.Join(realDir, "limactl"), "#!/bin/sh\necho real\n")
+
+	path := shimDir + string(os.PathListSeparator) + filepath.Join(dir, "copy") + string(os.PathListSeparator) + realDir
+	got, err := FindLimactl("", env(map[string]string{"PATH": path}))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(realDir, "limactl"), got)
+}
+
+func TestFindLimactlSkipsItself(t *testing.T) {
+	self, err := os.Executable()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.Symlink(self, filepath.Join(dir, "limactl")))
+
+	_, err = FindLimactl("", env(map[string]string{"PATH": dir}))
+	assert.ErrorIs(t, err, ErrLimactlNotFound)
+}
+
+func TestFindLimactlOnlyShimsIsNotFound(t *testing.T) {
+	dir := t.TempDir()
+	writeExecutable(t, filepath.Join(dir, "limactl"), shimScript(t))
+
+	_, err := FindLimactl("", env(map[string]string{"PATH": dir, "LIMACTL": filepath.Join(dir, "limactl")}))
+	assert.ErrorIs(t, err, ErrLimactlNotFound)
+	assert.Contains(t, err.Error(), "--limactl")
+}
+
+func TestFindLimactlExplicitShimIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	writeExecutable(t, filepath.Join(dir, "limactl"), shimScript(t))
+
+	_, err := FindLimactl(filepath.Join(dir, "limactl"), env(nil))
+	assert.ErrorIs(t, err, ErrNotRealLimactl)
+}
+
+func TestFindLimactlPrefersFlagThenEnv(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a", "limactl"), filepath.Join(dir, "b", "limactl"), filepath.Join(dir, "c", "limactl")
+	for _, p := range []string{a, b, c} {
+		writeExecutable(t, p, "#!/bin/sh\n")
+	}
+	vars := map[string]string{"LIMACTL": b, "PATH": filepath.Dir(c)}
+	got, err := FindLimactl(a, env(vars))
+	require.NoError(t, err)
+	assert.Equal(t, a, got)
+	got, err = FindLimactl("", env(vars))
+	require.NoError(t, err)
+	assert.Equal(t, b, got)
+	delete(vars, "LIMACTL")
+	got, err = FindLimactl("", env(vars))
+	require.NoError(t, err)
+	assert.Equal(t, c, got)
+}
+
+func TestFindLimactlMissingExplicitNamesThePath(t *testing.T) {
+	_, err := FindLimactl("/nonexistent/limactl", env(nil))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "/nonexistent/limactl")
+}
