@@ -168,4 +168,3 @@ func wantsHelp(args []string) bool {
 	}
 	return false
 }
-
