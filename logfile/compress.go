@@ -1,0 +1,228 @@
+package logfile
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// compressOlder gzips the plain generation files of bases with N < newest, after removing
+// temporary files left by an interrupted compression.
+func compressOlder(dir string, bases map[string]int, newest int, o ops, res *RotateResult) error {
+	var errs []error
+	if err := cleanCompressTemps(dir, bases, res); err != nil {
+		errs = append(errs, err)
+	}
+	byN, err := generationFiles(dir, bases, o, res)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	ns := make([]int, 0, len(byN))
+	for n := range byN {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns)
+	for _, n := range ns {
+		if n >= newest {
+			continue
+		}
+		for _, g := range byN[n] {
+			if g.Compressed {
+				continue
+			}
+			if err := compressFile(dir, g, res); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// cleanCompressTemps removes ".<base>.<N>.log.gz.tmp-<hex>" regular files of bases. Such a file is
+// always redundant: the plain file is removed only after the temporary one was renamed into place.
+func cleanCompressTemps(dir string, bases map[string]int, res *RotateResult) error {
+	names, err := readDirNames(dir)
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	var errs []error
+	for _, name := range names {
+		final, ok := isTempName(name)
+		if !ok {
+			continue
+		}
+		g, ok := ParseGeneration(final)
+		if !ok || !g.Compressed {
+			continue
+		}
+		if _, mine := bases[g.Base]; !mine {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		if _, err := lstatRegular(path); err != nil {
+			continue
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fileErr("remove leftover temporary file", path, "", err))
+			continue
+		}
+		res.Cleaned = append(res.Cleaned, name)
+	}
+	return errors.Join(errs...)
+}
+
+// compressFile replaces the plain generation file g with "<g>.gz", or finishes an interrupted
+// compression when both exist.
+func compressFile(dir string, g Name, res *RotateResult) error {
+	plainName := g.String()
+	gz := g
+	gz.Compressed = true
+	gzName := gz.String()
+	plain, gzPath := filepath.Join(dir, plainName), filepath.Join(dir, gzName)
+
+	if gfi, err := os.Lstat(gzPath); err == nil {
+		if !gfi.Mode().IsRegular() {
+			res.Skipped = append(res.Skipped, Skip{Name: plainName,
+				Reason: gzName + " exists and is a " + fileKind(gfi.Mode()) + ": both kept"})
+			return nil
+		}
+		same, err := gunzipEquals(gzPath, plain)
+		if err != nil || !same {
+			why := "decompresses to different content"
+			if err != nil {
+				why = fmt.Sprintf("cannot be verified (%v)", err)
+			}
+			res.Skipped = append(res.Skipped, Skip{Name: plainName,
+				Reason: gzName + " also exists but " + why + ": both kept"})
+			return nil
+		}
+		if err := os.Remove(plain); err != nil {
+			return fileErr("remove (verified identical to "+gzName+")", plain, "", err)
+		}
+		res.Compressed = append(res.Compressed, plainName)
+		return syncDirErr(dir)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fileErr("stat", gzPath, "", err)
+	}
+
+	in, err := openRegular(plain)
+	if err != nil {
+		return fileErr("compress", plain, "", err)
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return fileErr("compress", plain, "", err)
+	}
+	if err := writeGzipAtomic(in, fi, plainName, gzPath); err != nil {
+		return err
+	}
+	// Remove the plain file only if it is still the very file that was compressed, unchanged.
+	now, err := os.Lstat(plain)
+	if err != nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
+		res.Skipped = append(res.Skipped, Skip{Name: plainName,
+			Reason: "changed while it was compressed: both it and " + gzName + " kept"})
+		return nil
+	}
+	if err := os.Remove(plain); err != nil {
+		return fileErr("remove (compressed to "+gzName+")", plain, "", err)
+	}
+	res.Compressed = append(res.Compressed, plainName)
+	return syncDirErr(dir)
+}
+
+// writeGzipAtomic gzips in (whose info is fi) to a temporary file next to gzPath, fsyncs it, and
+// renames it to gzPath without replacing; mode and modification time follow fi.
+func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) (err error) {
+	dir := filepath.Dir(gzPath)
+	tmp, err := createTemp(dir, filepath.Base(gzPath))
+	if err != nil {
+		return fileErr("compress", filepath.Join(dir, plainName), gzPath, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if tmp != nil {
+			tmp.Close()
+		}
+		if err != nil {
+			os.Remove(tmpName)
+		}
+	}()
+	zw := gzip.NewWriter(tmp)
+	zw.Name = plainName
+	zw.ModTime = fi.ModTime()
+	n, err := io.Copy(zw, in)
+	if err == nil && n != fi.Size() {
+		err = fmt.Errorf("read %d bytes, expected %d: file changed while compressing", n, fi.Size())
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = tmp.Chmod(fi.Mode().Perm())
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if err != nil {
+		return fileErr("compress", filepath.Join(dir, plainName), tmpName, err)
+	}
+	err = tmp.Close()
+	tmp = nil
+	if err == nil {
+		err = setModTime(tmpName, fi.ModTime())
+	}
+	if err != nil {
+		return fileErr("compress", filepath.Join(dir, plainName), tmpName, err)
+	}
+	if err := renameNoReplace(tmpName, gzPath); err != nil {
+		return fileErr("rename", tmpName, gzPath, err)
+	}
+	return syncDirErr(dir)
+}
+
+func syncDirErr(dir string) error {
+	if err := syncDir(dir); err != nil {
+		return fileErr("sync directory", dir, "", err)
+	}
+	return nil
+}
+
+// gunzipEquals reports whether the gzip file gzPath decompresses to exactly the bytes of plain,
+// reading both in bounded chunks. A corrupt or truncated gzip file is an error.
+func gunzipEquals(gzPath, plain string) (bool, error) {
+	zr, err := OpenLog(gzPath)
+	if err != nil {
+		return false, err
+	}
+	defer zr.Close()
+	p, err := openRegular(plain)
+	if err != nil {
+		return false, err
+	}
+	defer p.Close()
+	const chunk = 64 << 10
+	a, b := make([]byte, chunk), make([]byte, chunk)
+	for {
+		na, errA := io.ReadFull(zr, a)
+		nb, errB := io.ReadFull(p, b)
+		if errA != nil && errA != io.EOF && errA != io.ErrUnexpectedEOF {
+			return false, errA
+		}
+		if errB != nil && errB != io.EOF && errB != io.ErrUnexpectedEOF {
+			return false, errB
+		}
+		if na != nb || !bytes.Equal(a[:na], b[:nb]) {
+			return false, nil
+		}
+		if errA != nil || errB != nil { // short read on both sides: both ended
+			return errA != nil && errB != nil, nil
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package logfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
+
+// ErrNotRegular is wrapped by errors about a path that is a symbolic link, directory, FIFO or other
+// non-regular file where a regular file is required. Such paths are never followed.
+var ErrNotRegular = errors.New("not a regular file")
+
+// FileError reports what failed on which file. Op is a short verb phrase ("stat", "rename",
+// "copy", "compress", "remove", ...), Path the file it was applied to, and Dest, when not empty,
+// the destination of a rename, move or copy. Err is the cause; errors.Is sees through it, so
+// errors.Is(err, fs.ErrPermission) and errors.Is(err, syscall.ENOSPC) work on a *FileError.
+type FileError struct {
+	Op   string
+	Path string
+	Dest string
+	Err  error
+}
+
+// Error names the operation, the path (and destination, if any) and the cause.
+func (e *FileError) Error() string {
+	s := e.Op + " " + e.Path
+	if e.Dest != "" {
+		s += " to " + e.Dest
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// fileErr builds a *FileError, dropping an *fs.PathError or *os.LinkError layer that would only
+// repeat the path (the errno below it stays visible to errors.Is).
+func fileErr(op, path, dest string, err error) *FileError {
+	switch e := err.(type) {
+	case *fs.PathError:
+		if e.Path == path || e.Path == dest {
+			err = e.Err
+		}
+	case *os.LinkError:
+		if e.Old == path {
+			err = e.Err
+		}
+	}
+	return &FileError{Op: op, Path: path, Dest: dest, Err: err}
+}
+
+var errGenerationOverflow = errors.New("highest generation number is the largest int; " +
+	"rename or remove the file with the huge number")
+
+var (
+	errBadActiveName = errors.New(`must be a plain file name ending in ".log" ` +
+		`that is not itself a generation name like "x.1.log"`)
+	errDuplicateName = errors.New("listed twice")
+)

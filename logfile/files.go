@@ -1,0 +1,93 @@
+package logfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// notRegular returns an error wrapping ErrNotRegular that says what the file is.
+func notRegular(mode fs.FileMode) error {
+	return fmt.Errorf("%w: it is a %s, never followed", ErrNotRegular, fileKind(mode))
+}
+
+// fileKind names the type of a file mode for messages.
+func fileKind(mode fs.FileMode) string {
+	switch t := mode.Type(); {
+	case t&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case t&fs.ModeDir != 0:
+		return "directory"
+	case t&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case t&fs.ModeSocket != 0:
+		return "socket"
+	case t&fs.ModeDevice != 0:
+		return "device"
+	case t == 0:
+		return "regular file"
+	}
+	return "non-regular file"
+}
+
+// skipReason is the Skip.Reason for a file left alone because of its type.
+func skipReason(mode fs.FileMode) string {
+	return fileKind(mode) + ", not a regular file: left alone"
+}
+
+// openRegular opens path read-only without following a final symlink and without blocking on a
+// FIFO, and checks that it is a regular file.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fs.ModeSymlink)}
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fi.Mode())}
+	}
+	return f, nil
+}
+
+const tempMarker = ".tmp-"
+
+// createTemp creates a new empty file in dir, mode 0600, named "."+final+".tmp-"+16 hex digits: it
+// starts with a dot and ends in hex digits, so it never looks like a log ("*.log", "*.log.gz") or a
+// generation name, and isTempName recognizes it after a crash.
+func createTemp(dir, final string) (*os.File, error) {
+	for range 100 {
+		name := fmt.Sprintf(".%s%s%016x", final, tempMarker, rand.Uint64())
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, &fs.PathError{Op: "create temporary file for", Path: filepath.Join(dir, final),
+		Err: fs.ErrExist}
+}
+
+// isTempName reports whether name was made by createTemp, and for which final name.
+func isTempName(name string) (final string, ok bool) {
+	i := strings.LastIndex(name, tempMarker)
+	if i < 2 || name[0] != '.' {
+		return "", false
+	}
+	hex := name[i+len(tempMarker):]
+	if len(hex) != 16 || strings.Trim(hex, "0123456789abcdef") != "" {
+		return "", false
+	}
+	return name[1:i], true
+}

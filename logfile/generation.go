@@ -1,0 +1,131 @@
+package logfile
+
+import (
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+const (
+	logSuffix = ".log"
+	gzSuffix  = ".gz"
+)
+
+// Name is a parsed generation file name "<Base>.<N>.log", or "<Base>.<N>.log.gz" when Compressed
+// (Base "serial", "ha.stderr", ...). A valid Name has a non-empty Base without '/' or NUL and N >= 1.
+type Name struct {
+	Base       string
+	N          int
+	Compressed bool
+}
+
+// ParseGeneration parses a generation file name (a name, not a path). It is strict: N must be
+// decimal digits only, at least 1, without sign or leading zeros, and fit in an int; Base must be
+// non-empty and contain no '/' or NUL. Anything else, including a number too large for an int,
+// gives false. For every accepted name, ParseGeneration(n.String()) gives back the same Name and
+// n.String() is the input.
+func ParseGeneration(filename string) (Name, bool) {
+	rest, compressed := strings.CutSuffix(filename, gzSuffix)
+	rest, ok := strings.CutSuffix(rest, logSuffix)
+	if !ok {
+		return Name{}, false
+	}
+	dot := strings.LastIndexByte(rest, '.')
+	if dot < 0 {
+		return Name{}, false
+	}
+	base, num := rest[:dot], rest[dot+1:]
+	if !validBase(base) {
+		return Name{}, false
+	}
+	n, ok := parseN(num)
+	if !ok {
+		return Name{}, false
+	}
+	return Name{Base: base, N: n, Compressed: compressed}, true
+}
+
+// parseN accepts decimal digits only, no leading zero, value in [1, math.MaxInt].
+func parseN(s string) (int, bool) {
+	if s == "" || s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(s) // digits only, so err is only ever a range error
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+func validBase(base string) bool {
+	return base != "" && !strings.ContainsAny(base, "/\x00")
+}
+
+// String returns the file name of n: "<Base>.<N>.log", plus ".gz" when Compressed. It is the inverse
+// of ParseGeneration for valid names; for an invalid Name the result does not parse.
+func (n Name) String() string {
+	s := n.Base + "." + strconv.Itoa(n.N) + logSuffix
+	if n.Compressed {
+		s += gzSuffix
+	}
+	return s
+}
+
+// ActiveName returns the file name of the active (current) log of base: "serial" -> "serial.log".
+func ActiveName(base string) string { return base + logSuffix }
+
+// activeBase returns the base of an active log name, checking what Rotate and ListGenerations
+// require: it ends in ".log", has a valid base, contains no '/', and is not itself a generation
+// name (which would let pruning of one base remove another base's active log).
+func activeBase(name string) (string, bool) {
+	base, ok := strings.CutSuffix(name, logSuffix)
+	if !ok || !validBase(base) {
+		return "", false
+	}
+	if _, isGen := ParseGeneration(name); isGen {
+		return "", false
+	}
+	return base, true
+}
+
+// NextGeneration returns 1 + the highest N of any "<name>.<N>.log" or "<name>.<N>.log.gz" entry in
+// dir, whatever its name or file type (a symlink named "x.9.log" counts, so a new generation can
+// never collide with it), or 1 when there is none. Names whose N does not parse (e.g. too large for
+// an int) are ignored. If the highest N is math.MaxInt the result would wrap: that is an error.
+func NextGeneration(dir string) (int, error) {
+	names, err := readDirNames(dir)
+	if err != nil {
+		return 0, err
+	}
+	highest := 0
+	for _, name := range names {
+		if g, ok := ParseGeneration(name); ok && g.N > highest {
+			highest = g.N
+		}
+	}
+	if highest == math.MaxInt {
+		return 0, &FileError{Op: "number next generation in", Path: dir,
+			Err: errGenerationOverflow}
+	}
+	return highest + 1, nil
+}
+
+// readDirNames lists dir's entry names, unsorted.
+func readDirNames(dir string) ([]string, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fileErr("read directory", dir, "", err)
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, fileErr("read directory", dir, "", err)
+	}
+	return names, nil
+}

@@ -1,0 +1,146 @@
+package logfile
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseGeneration(t *testing.T) {
+	maxInt := strconv.Itoa(math.MaxInt)
+	tests := []struct {
+		in   string
+		want Name
+		ok   bool
+	}{
+		{"serial.1.log", Name{Base: "serial", N: 1}, true},
+		{"ha.stderr.12.log", Name{Base: "ha.stderr", N: 12}, true},
+		{"serialv.3.log.gz", Name{Base: "serialv", N: 3, Compressed: true}, true},
+		{"x.log.3.log", Name{Base: "x.log", N: 3}, true},
+		{"serial.1.2.log", Name{Base: "serial.1", N: 2}, true},
+		{"x." + maxInt + ".log", Name{Base: "x", N: math.MaxInt}, true},
+		{"serial.log", Name{}, false},
+		{"serial.0.log", Name{}, false},
+		{"serial.01.log", Name{}, false},
+		{"serial.+1.log", Name{}, false},
+		{"serial.-1.log", Name{}, false},
+		{"serial.1a.log", Name{}, false},
+		{"serial. 1.log", Name{}, false},
+		{"serial..log", Name{}, false},
+		{"serial.\u0661.log", Name{}, false}, // Arabic-Indic digit one
+		{".1.log", Name{}, false},
+		{"1.log", Name{}, false},
+		{"a/b.1.log", Name{}, false},
+		{"a\x00.1.log", Name{}, false},
+		{"serial.1.LOG", Name{}, false},
+		{"serial.1.log.gz.gz", Name{}, false},
+		{"serial.1.gz", Name{}, false},
+		{"serial.1.log.tmp", Name{}, false},
+		{".serial.1.log.gz.tmp-0123456789abcdef", Name{}, false},
+		{"x.99999999999999999999.log", Name{}, false},
+		{"x.9223372036854775808.log", Name{}, false}, // math.MaxInt64 + 1
+		{"", Name{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.Quote(tt.in), func(t *testing.T) {
+			got, ok := ParseGeneration(tt.in)
+			require.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+			if ok {
+				assert.Equal(t, tt.in, got.String(), "String is the inverse of ParseGeneration")
+			}
+		})
+	}
+}
+
+func TestActiveName(t *testing.T) {
+	assert.Equal(t, "serial.log", ActiveName("serial"))
+	assert.Equal(t, "ha.stderr.log", ActiveName("ha.stderr"))
+}
+
+// FuzzParseGeneration checks both round trips: every accepted name prints back to itself and
+// parses to the same Name, and every valid Name built from the input parses back from its String.
+// Seeds are in testdata/fuzz/FuzzParseGeneration.
+func FuzzParseGeneration(f *testing.F) {
+	for _, s := range []string{"serial.1.log", "ha.stderr.7.log.gz", "x.01.log", "x.-1.log", ".1.log"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, ok := ParseGeneration(s); ok {
+			if n.String() != s {
+				t.Fatalf("ParseGeneration(%q) = %+v, String() = %q", s, n, n.String())
+			}
+			if n.N < 1 || !validBase(n.Base) {
+				t.Fatalf("ParseGeneration(%q) accepted an invalid Name %+v", s, n)
+			}
+		}
+		if !validBase(s) {
+			return
+		}
+		for _, want := range []Name{{Base: s, N: 1}, {Base: s, N: len(s) + 1, Compressed: true}, {Base: s, N: math.MaxInt}} {
+			got, ok := ParseGeneration(want.String())
+			if !ok || got != want {
+				t.Fatalf("ParseGeneration(%q) = %+v, %v; want %+v", want.String(), got, ok, want)
+			}
+		}
+	})
+}
+
+func TestNextGeneration(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+		links []string // symlinks (to a missing target)
+		dirs  []string
+		want  int
+	}{
+		{name: "empty", want: 1},
+		{name: "only active logs", files: []string{"serial.log", "ha.stderr.log"}, want: 1},
+		{name: "any name counts, compressed too",
+			files: []string{"serial.3.log", "ha.stderr.7.log.gz", "other.2.log", "lima.yaml"}, want: 8},
+		{name: "unparsable huge number ignored",
+			files: []string{"x.99999999999999999999.log", "serial.2.log"}, want: 3},
+		{name: "leading zero ignored", files: []string{"serial.09.log", "serial.2.log"}, want: 3},
+		{name: "symlink counts", files: []string{"serial.2.log"}, links: []string{"serial.9.log"}, want: 10},
+		{name: "directory counts", dirs: []string{"y.4.log"}, want: 5},
+		{name: "temporary files ignored", files: []string{".serial.8.log.gz.tmp-0123456789abcdef"}, want: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tt.files {
+				writeFile(t, filepath.Join(dir, f), "x")
+			}
+			for _, l := range tt.links {
+				require.NoError(t, os.Symlink("/nonexistent", filepath.Join(dir, l)))
+			}
+			for _, d := range tt.dirs {
+				require.NoError(t, os.Mkdir(filepath.Join(dir, d), 0o755))
+			}
+			got, err := NextGeneration(dir)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestNextGenerationAtMaxIntIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "x."+strconv.Itoa(math.MaxInt)+".log"), "x")
+	_, err := NextGeneration(dir)
+	require.Error(t, err)
+	var fe *FileError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, dir, fe.Path)
+	assert.ErrorIs(t, err, errGenerationOverflow)
+}
+
+func TestNextGenerationMissingDir(t *testing.T) {
+	_, err := NextGeneration(filepath.Join(t.TempDir(), "missing"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}

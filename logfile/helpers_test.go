@@ -1,0 +1,125 @@
+package logfile
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// writeFile creates path with content and mode 0644.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+}
+
+// readFile returns path's content, failing the test if it cannot be read.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// dirNames returns the sorted entry names of dir.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	slices.Sort(names)
+	return names
+}
+
+// snapshot maps each entry of dir to its content ("-> target" for symlinks, "<dir>" for dirs).
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	for _, name := range dirNames(t, dir) {
+		path := filepath.Join(dir, name)
+		fi, err := os.Lstat(path)
+		require.NoError(t, err)
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			require.NoError(t, err)
+			m[name] = "-> " + target
+		case fi.IsDir():
+			m[name] = "<dir>"
+		case fi.Mode().IsRegular():
+			m[name] = readFile(t, path)
+		default:
+			m[name] = "<" + fileKind(fi.Mode()) + ">"
+		}
+	}
+	return m
+}
+
+// skipOrFailInCI skips loudly for a missing prerequisite, or fails when env CI is "true", where
+// every prerequisite must be present.
+func skipOrFailInCI(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true and a prerequisite is missing: %s", msg)
+	}
+	t.Skipf("SKIPPED, prerequisite missing: %s", msg)
+}
+
+// requireNonRoot skips (fails in CI) when running as root, which bypasses permission checks.
+func requireNonRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		skipOrFailInCI(t, "permission errors cannot happen as root; run as non-root (scripts/as-test-user)")
+	}
+}
+
+// otherDeviceDir returns a new directory in /dev/shm, which must be on another filesystem than
+// t.TempDir() (tmpfs vs disk), so renames between them fail with EXDEV.
+func otherDeviceDir(t *testing.T, onDisk string) string {
+	t.Helper()
+	if _, err := os.Stat("/dev/shm"); err != nil {
+		skipOrFailInCI(t, "/dev/shm is needed for a cross-filesystem test: %v", err)
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "logfile-test-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if device(t, dir) == device(t, onDisk) {
+		skipOrFailInCI(t, "/dev/shm and %s are on the same filesystem; no EXDEV between them", onDisk)
+	}
+	return dir
+}
+
+func device(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	return uint64(fi.Sys().(*syscall.Stat_t).Dev)
+}
+
+// wrapLstat returns ops whose lstat fails with errno for the file named name.
+func failLstat(name string, errno error) ops {
+	o := realOps()
+	o.lstat = func(path string) (fs.FileInfo, error) {
+		if filepath.Base(path) == name {
+			return nil, &fs.PathError{Op: "lstat", Path: path, Err: errno}
+		}
+		return os.Lstat(path)
+	}
+	return o
+}
+
+// setMtime sets path's modification time.
+func setMtime(t *testing.T, path string, mt time.Time) {
+	t.Helper()
+	require.NoError(t, os.Chtimes(path, mt, mt))
+}

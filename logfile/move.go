@@ -1,0 +1,108 @@
+package logfile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// MoveFile moves the regular file src to dst, never replacing an existing dst (the error then
+// satisfies errors.Is(err, fs.ErrExist)) and never following or moving a symbolic link or other
+// non-regular file (errors.Is(err, ErrNotRegular)). Within one filesystem it is a single no-replace
+// rename. Across filesystems (EXDEV) it copies src to a temporary name in dst's directory
+// (".<dst name>.tmp-<hex>"), fsyncs the copy, renames it into place without replacing, fsyncs dst's
+// directory, and only then removes src; mode and modification time are kept.
+//
+// Crash safety: at every point src is whole, or dst is whole, or both are (after the copy's rename
+// and before src's removal); a partial copy only ever exists under the temporary name, which Preserve
+// cleans up on its next run. src must not be written to while it is moved. Errors are *FileError.
+func MoveFile(src, dst string) error {
+	if _, err := lstatRegular(src); err != nil {
+		return fileErr("move", src, dst, err)
+	}
+	err := renameNoReplace(src, dst)
+	if err == nil {
+		if err := syncDir(filepath.Dir(dst)); err != nil {
+			return fileErr("sync directory", filepath.Dir(dst), "", err)
+		}
+		return nil
+	}
+	if !errors.Is(err, syscall.EXDEV) {
+		return fileErr("move", src, dst, err)
+	}
+	if err := copyAtomic(src, dst); err != nil {
+		return err
+	}
+	if err := os.Remove(src); err != nil {
+		return fileErr("remove after copying (the copy is complete; both files exist)", src, dst, err)
+	}
+	if err := syncDir(filepath.Dir(src)); err != nil {
+		return fileErr("sync directory", filepath.Dir(src), "", err)
+	}
+	return nil
+}
+
+// CopyFile copies the regular file src to dst with the same crash safety as MoveFile's cross-device
+// path: the data goes to a temporary name in dst's directory, is fsynced, and is renamed into place
+// without replacing an existing dst (errors.Is(err, fs.ErrExist)); dst's directory is then fsynced.
+// dst gets src's permission bits and modification time. src is never followed if it is a symbolic
+// link (errors.Is(err, ErrNotRegular)). Memory use is flat whatever the size. Errors are *FileError.
+func CopyFile(src, dst string) error {
+	return copyAtomic(src, dst)
+}
+
+// copyAtomic implements CopyFile.
+func copyAtomic(src, dst string) (err error) {
+	in, err := openRegular(src)
+	if err != nil {
+		return fileErr("copy", src, dst, err)
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return fileErr("copy", src, dst, err)
+	}
+	if _, err := os.Lstat(dst); err == nil {
+		return fileErr("copy", src, dst, os.ErrExist)
+	}
+	dir := filepath.Dir(dst)
+	tmp, err := createTemp(dir, filepath.Base(dst))
+	if err != nil {
+		return fileErr("copy", src, dst, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if tmp != nil {
+			tmp.Close()
+		}
+		if err != nil {
+			os.Remove(tmpName)
+		}
+	}()
+	if _, err := io.Copy(tmp, in); err != nil {
+		return fileErr("copy", src, tmpName, err)
+	}
+	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
+		return fileErr("set mode of", tmpName, "", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fileErr("sync", tmpName, "", err)
+	}
+	err = tmp.Close()
+	tmp = nil
+	if err != nil {
+		return fileErr("close", tmpName, "", err)
+	}
+	if err := setModTime(tmpName, fi.ModTime()); err != nil {
+		return fileErr("set modification time of", tmpName, "", err)
+	}
+	if err := renameNoReplace(tmpName, dst); err != nil {
+		return fileErr("rename", tmpName, dst, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fileErr("sync directory", dir, "", err)
+	}
+	return nil
+}

@@ -1,0 +1,280 @@
+package logfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// PreserveOptions says how Preserve names the set and what it copies.
+type PreserveOptions struct {
+	// Now names the set: <destParent>/<UTC YYYYMMDDTHHMMSSZ>[.K], K = 2, 3, ... on collision.
+	// The zero time means time.Now().
+	Now time.Time
+	// Copy are file names in srcDir copied (not moved) into the set, e.g. "lima.yaml", only when a
+	// set is created and at least one log was moved into it. A missing one is ignored.
+	Copy []string
+}
+
+// PreserveResult says what Preserve did. Moved, Copied and Skipped hold names in srcDir.
+type PreserveResult struct {
+	// Dir is the set directory created, or "" when nothing was kept (no directory is left behind).
+	Dir string
+	// Moved are the logs moved into Dir.
+	Moved []string
+	// Copied are the opts.Copy files copied into Dir.
+	Copied []string
+	// Skipped are files left alone (symbolic links, other non-regular files), with the reason.
+	Skipped []Skip
+	// Cleaned are leftovers of an interrupted earlier run removed first, relative to destParent:
+	// temporary files of an unfinished copy and empty set directories.
+	Cleaned []string
+}
+
+// setDirName matches the set directories Preserve creates.
+var setDirName = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z(\.[1-9][0-9]*)?$`)
+
+const setTimeLayout = "20060102T150405Z"
+
+// Preserve moves every regular "*.log" and "*.log.gz" file of srcDir into a new set directory
+// under destParent, then copies opts.Copy into it.
+//
+// Preconditions: the caller holds LockDir(srcDir), nothing writes the logs (the VM is stopped), and
+// destParent is used for the sets of srcDir only. Preserve itself takes LockDir(destParent).
+//
+// Guarantees:
+//   - Leftovers of a crashed earlier run under destParent are removed first: temporary files of
+//     MoveFile/CopyFile (".<name>.tmp-<hex>") inside set directories, then set directories left
+//     empty. Nothing else under destParent is touched.
+//   - The set directory is created with os.Mkdir mode 0700 (missing parents with MkdirAll 0700), so
+//     it is never shared with another run and never pre-existing; destParent must not be a
+//     symbolic link. Files keep their mode and modification time.
+//   - No directory is created when there is nothing to keep, and a set directory into which nothing
+//     could be moved is removed again, with destParent if this call created it (Dir is then "").
+//   - Each file is moved with MoveFile (never replacing, crash-safe across filesystems). One file's
+//     failure does not stop the others: the error is errors.Join of one *FileError per failed file,
+//     and Moved/Copied list what was kept. Symbolic links and non-regular files are never followed
+//     or moved; they are reported in Skipped.
+func Preserve(srcDir, destParent string, opts PreserveOptions) (PreserveResult, error) {
+	return preserve(srcDir, destParent, opts, realOps())
+}
+
+func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res PreserveResult, err error) {
+	for _, name := range opts.Copy {
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+			return res, fmt.Errorf("preserve %s: %q to copy is not a plain file name", srcDir, name)
+		}
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	logs, errs, err := listLogs(srcDir, o, &res)
+	if err != nil {
+		return res, err
+	}
+
+	exists, err := checkDestParent(destParent)
+	if err != nil {
+		return res, err
+	}
+	if !exists && len(logs) == 0 {
+		return res, errors.Join(errs...)
+	}
+	createdParent := !exists
+	if !exists {
+		if err := os.MkdirAll(destParent, 0o700); err != nil {
+			return res, fileErr("create directory", destParent, "", err)
+		}
+		if _, err := checkDestParent(destParent); err != nil {
+			return res, err
+		}
+	}
+	unlock, err := LockDir(destParent)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
+	}()
+	if err := cleanLeftovers(destParent, &res); err != nil {
+		errs = append(errs, err)
+	}
+	if len(logs) == 0 {
+		return res, errors.Join(errs...)
+	}
+
+	set, err := makeSetDir(destParent, now)
+	if err != nil {
+		return res, errors.Join(append(errs, err)...)
+	}
+	for _, name := range logs {
+		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
+		if err := o.move(src, dst); err != nil {
+			errs = append(errs, asFileError("move", src, dst, err))
+			continue
+		}
+		res.Moved = append(res.Moved, name)
+	}
+	if len(res.Moved) == 0 {
+		if err := os.Remove(set); err != nil {
+			errs = append(errs, fileErr("remove empty set directory", set, "", err))
+			res.Dir = set
+		} else if createdParent {
+			os.Remove(destParent) // only if still empty; leaving it is harmless
+		}
+		return res, errors.Join(errs...)
+	}
+	res.Dir = set
+	for _, name := range opts.Copy {
+		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
+		fi, err := o.lstat(src)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			continue
+		case err != nil:
+			errs = append(errs, fileErr("stat", src, "", err))
+			continue
+		case !fi.Mode().IsRegular():
+			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+			continue
+		}
+		if err := o.copy(src, dst); err != nil {
+			errs = append(errs, asFileError("copy", src, dst, err))
+			continue
+		}
+		res.Copied = append(res.Copied, name)
+	}
+	return res, errors.Join(errs...)
+}
+
+// listLogs returns the sorted names of regular "*.log" and "*.log.gz" files in dir, adding the
+// others to res.Skipped; a file that cannot be stat'ed is reported in errs and left out.
+func listLogs(dir string, o ops, res *PreserveResult) (logs []string, errs []error, err error) {
+	names, err := readDirNames(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !strings.HasSuffix(name, logSuffix) && !strings.HasSuffix(name, logSuffix+gzSuffix) {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		fi, err := o.lstat(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			errs = append(errs, fileErr("stat", path, "", err))
+		case !fi.Mode().IsRegular():
+			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+		default:
+			logs = append(logs, name)
+		}
+	}
+	return logs, errs, nil
+}
+
+// checkDestParent reports whether destParent exists, and fails if it exists as anything but a real
+// directory (a symbolic link would let the sets land elsewhere).
+func checkDestParent(destParent string) (bool, error) {
+	fi, err := os.Lstat(destParent)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fileErr("stat", destParent, "", err)
+	case !fi.IsDir():
+		return false, &FileError{Op: "use as logs directory", Path: destParent,
+			Err: fmt.Errorf("it is a %s: %w", fileKind(fi.Mode()), syscall.ENOTDIR)}
+	}
+	return true, nil
+}
+
+// makeSetDir creates <destParent>/<stamp>[.K] with os.Mkdir 0700, the first K that is free.
+func makeSetDir(destParent string, now time.Time) (string, error) {
+	stamp := now.UTC().Format(setTimeLayout)
+	for k := 1; k <= 10000; k++ {
+		name := stamp
+		if k > 1 {
+			name += "." + strconv.Itoa(k)
+		}
+		path := filepath.Join(destParent, name)
+		err := os.Mkdir(path, 0o700)
+		if err == nil {
+			return path, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fileErr("create set directory", path, "", err)
+		}
+	}
+	return "", &FileError{Op: "create set directory", Path: filepath.Join(destParent, stamp),
+		Err: errors.New("10000 sets with this time stamp already exist")}
+}
+
+// cleanLeftovers removes temporary files in set directories of destParent, then set directories
+// that are empty.
+func cleanLeftovers(destParent string, res *PreserveResult) error {
+	sets, err := readDirNames(destParent)
+	if err != nil {
+		return err
+	}
+	slices.Sort(sets)
+	var errs []error
+	for _, set := range sets {
+		if !setDirName.MatchString(set) {
+			continue
+		}
+		dir := filepath.Join(destParent, set)
+		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		names, err := readDirNames(dir)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		left := len(names)
+		for _, name := range names {
+			if _, ok := isTempName(name); !ok {
+				continue
+			}
+			path := filepath.Join(dir, name)
+			if _, err := lstatRegular(path); err != nil {
+				continue
+			}
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, fileErr("remove leftover temporary file", path, "", err))
+				continue
+			}
+			left--
+			res.Cleaned = append(res.Cleaned, filepath.Join(set, name))
+		}
+		if left == 0 {
+			if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, fileErr("remove empty set directory", dir, "", err))
+				continue
+			}
+			res.Cleaned = append(res.Cleaned, set)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// asFileError returns err if it already is a *FileError, else wraps it in one.
+func asFileError(op, path, dest string, err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return fileErr(op, path, dest, err)
+}

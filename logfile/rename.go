@@ -1,0 +1,58 @@
+package logfile
+
+import (
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// setModTime sets path's access and modification times to t without following a symlink.
+func setModTime(path string, t time.Time) error {
+	ts := unix.NsecToTimespec(t.UnixNano())
+	err := unix.UtimesNanoAt(unix.AT_FDCWD, path, []unix.Timespec{ts, ts}, unix.AT_SYMLINK_NOFOLLOW)
+	if err != nil {
+		return &fs.PathError{Op: "utimensat", Path: path, Err: err}
+	}
+	return nil
+}
+
+// renameCheckThenRename is the fallback of renameNoReplace for filesystems without an atomic
+// no-replace rename: it refuses when newpath exists (whatever its type, a dangling symlink
+// included), then renames.
+func renameCheckThenRename(oldpath, newpath string) error {
+	if _, err := os.Lstat(newpath); err == nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EEXIST}
+	} else if !os.IsNotExist(err) {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+	}
+	return os.Rename(oldpath, newpath)
+}
+
+// syncDir fsyncs a directory so that renames and removals in it are durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// lstatRegular returns the file info of path without following a symlink, and an error wrapping
+// ErrNotRegular if it is not a regular file.
+func lstatRegular(path string) (fs.FileInfo, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return fi, &fs.PathError{Op: "lstat", Path: path, Err: notRegular(fi.Mode())}
+	}
+	return fi, nil
+}

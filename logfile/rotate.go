@@ -1,0 +1,210 @@
+package logfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// RotateOptions says which logs Rotate renames and what it keeps.
+type RotateOptions struct {
+	// Names are the active log file names, e.g. "serial.log". Each must end in ".log", contain no
+	// '/' and not itself be a generation name like "x.1.log"; no base may be listed twice.
+	Names []string
+	// MaxBackups is the number of generations kept after rotation (>= 1); ignored when KeepAll.
+	MaxBackups int
+	// KeepAll prunes nothing.
+	KeepAll bool
+	// Compress gzips the generations older than the newest one (logrotate's delaycompress).
+	Compress bool
+}
+
+// Skip is a file left alone, with the reason (e.g. a symbolic link, not a regular file).
+type Skip struct {
+	Name   string
+	Reason string
+}
+
+// RotateResult says what Rotate did. File names are relative to the rotated directory.
+type RotateResult struct {
+	// Generation is the N used for this rotation; 0 when no active log existed (then nothing was
+	// renamed, pruned or compressed).
+	Generation int
+	// Renamed are the active names renamed to "<base>.<Generation>.log".
+	Renamed []string
+	// Pruned are the generation files removed by pruning.
+	Pruned []string
+	// Compressed are the plain generation files replaced by their ".gz" form.
+	Compressed []string
+	// Cleaned are temporary files of an interrupted compression that were removed (the plain file
+	// they were made from still existed).
+	Cleaned []string
+	// Skipped are files left alone, with the reason.
+	Skipped []Skip
+}
+
+// Rotate starts a new generation in dir: every active log of opts.Names that exists as a regular
+// file is renamed to "<base>.<N>.log", the same N for all of them, N being NextGeneration(dir).
+//
+// Preconditions: dir exists, and the caller holds LockDir(dir) and makes sure nothing writes the
+// active logs (the VM is stopped).
+//
+// Guarantees:
+//   - Every active name is Lstat'ed before anything is changed: a stat error other than "does not
+//     exist" returns a *FileError naming that file, and nothing in dir has been touched.
+//   - If no active log exists, nothing is renamed, pruned, compressed or removed (Generation 0).
+//   - Renames never replace an existing file and never copy. Symbolic links and other non-regular
+//     files are never followed, renamed or removed; they are reported in Skipped.
+//   - A rename that fails is reported as a *FileError (joined with errors.Join if several) and the
+//     other active logs are still renamed; pruning and compression are then not done.
+//   - Pruning (unless KeepAll) keeps the newest MaxBackups distinct N among regular files
+//     "<base>.<N>.log[.gz]" of opts.Names' bases and removes the files of older N; no other file is
+//     ever removed.
+//   - With Compress, each older plain generation is gzipped to a temporary ".<name>.gz.tmp-<hex>",
+//     fsynced, renamed without replacing to "<name>.gz" (mode and modification time kept), and only
+//     then is the plain file removed. If both forms exist after a crash, the plain one is removed
+//     only when the ".gz" decompresses to identical bytes; otherwise both are kept and reported in
+//     Skipped. A prune or compression failure is returned as an error after all renames are done;
+//     Result tells what happened either way.
+func Rotate(dir string, opts RotateOptions) (RotateResult, error) {
+	return rotate(dir, opts, realOps())
+}
+
+func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
+	var res RotateResult
+	bases, err := baseOrder(opts.Names)
+	if err != nil {
+		return res, err
+	}
+	if !opts.KeepAll && opts.MaxBackups < 1 {
+		return res, fmt.Errorf("rotate %s: MaxBackups is %d, must be at least 1 unless all logs are kept",
+			dir, opts.MaxBackups)
+	}
+
+	var present []string
+	for _, name := range opts.Names {
+		path := filepath.Join(dir, name)
+		fi, err := o.lstat(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return res, fileErr("stat", path, "", err)
+		case !fi.Mode().IsRegular():
+			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+		default:
+			present = append(present, name)
+		}
+	}
+	if len(present) == 0 {
+		return res, nil
+	}
+
+	n, err := NextGeneration(dir)
+	if err != nil {
+		return res, err
+	}
+	var errs []error
+	for _, name := range present {
+		base, _ := activeBase(name)
+		src := filepath.Join(dir, name)
+		dst := filepath.Join(dir, Name{Base: base, N: n}.String())
+		err := o.rename(src, dst)
+		switch {
+		case err == nil:
+			res.Renamed = append(res.Renamed, name)
+		case errors.Is(err, os.ErrNotExist) && !exists(dst):
+			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: "vanished before it could be renamed"})
+		default:
+			errs = append(errs, fileErr("rename", src, dst, err))
+		}
+	}
+	if len(res.Renamed) > 0 {
+		res.Generation = n
+		if err := syncDir(dir); err != nil {
+			errs = append(errs, fileErr("sync directory", dir, "", err))
+		}
+	}
+	if len(errs) > 0 || len(res.Renamed) == 0 {
+		return res, errors.Join(errs...)
+	}
+
+	if !opts.KeepAll {
+		if err := prune(dir, bases, opts.MaxBackups, o, &res); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if opts.Compress {
+		if err := compressOlder(dir, bases, n, o, &res); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+// exists reports whether path exists (without following a final symlink).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// generationFiles lists the regular generation files of bases in dir by N, reporting non-regular
+// ones in res.Skipped.
+func generationFiles(dir string, bases map[string]int, o ops, res *RotateResult) (map[int][]Name, error) {
+	names, err := readDirNames(dir)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	byN := map[int][]Name{}
+	for _, name := range names {
+		g, ok := ParseGeneration(name)
+		if !ok {
+			continue
+		}
+		if _, mine := bases[g.Base]; !mine {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		fi, err := o.lstat(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return nil, fileErr("stat", path, "", err)
+		case !fi.Mode().IsRegular():
+			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+		default:
+			byN[g.N] = append(byN[g.N], g)
+		}
+	}
+	return byN, nil
+}
+
+// prune removes the files of all but the newest keep distinct generation numbers.
+func prune(dir string, bases map[string]int, keep int, o ops, res *RotateResult) error {
+	byN, err := generationFiles(dir, bases, o, res)
+	if err != nil {
+		return err
+	}
+	ns := make([]int, 0, len(byN))
+	for n := range byN {
+		ns = append(ns, n)
+	}
+	if len(ns) <= keep {
+		return nil
+	}
+	slices.Sort(ns)
+	var errs []error
+	for _, n := range ns[:len(ns)-keep] {
+		for _, g := range byN[n] {
+			path := filepath.Join(dir, g.String())
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, fileErr("remove old generation", path, "", err))
+				continue
+			}
+			res.Pruned = append(res.Pruned, g.String())
+		}
+	}
+	return errors.Join(errs...)
+}
