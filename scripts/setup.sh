@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Prepares this Debian 12 machine, as root, for limactl-logkeep's tests and demo:
+#   Debian packages (QEMU, busybox, dropbear, ...), limactl + lima-guestagent v1.2.1 built from
+#   go.mod's tool directives, the test user, the tiny test guest, the KVM/TCG choice and the
+#   root-only fixtures (a small tmpfs, a read-only mount).
+# Idempotent and cached: each artefact is keyed on its inputs and rebuilt only when they change.
+# Quiet when nothing changes; details of the last run go to /var/cache/limactl-logkeep/setup.log.
+#
+#   scripts/setup.sh               set up (root)
+#   scripts/setup.sh --print-env   print the `export` lines the tests need (any user)
+set -euo pipefail
+
+CACHE=/var/cache/limactl-logkeep
+LIMA_VERSION=v1.2.1
+PREFIX=$CACHE/lima-$LIMA_VERSION
+GUEST=$CACHE/guest
+FIXTURES=$CACHE/fixtures
+TEST_USER=logkeep-test
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$SCRIPTS")
+TESTVM=$SCRIPTS/testvm
+LOG=$CACHE/setup.log
+PKGS=(qemu-system-x86 qemu-utils busybox-static dropbear-bin openssh-client cpio gzip kmod)
+# Kernel modules the guest needs (their dependencies are added from modules.dep).
+GUEST_MODULES=(virtio_pci virtio_net virtio_scsi sr_mod isofs button evdev)
+export PATH=$PATH:/usr/local/go/bin
+
+print_env() {
+	local accel
+	accel=$(cat "$CACHE/accel" 2>/dev/null || echo tcg)
+	printf 'export %s=%q\n' \
+		LIMA_PREFIX "$PREFIX" \
+		LIMACTL_REAL "$PREFIX/bin/limactl" \
+		QEMU_SYSTEM_X86_64 "$TESTVM/qemu-accel" \
+		LOGKEEP_ACCEL "${LOGKEEP_ACCEL:-$accel}" \
+		LOGKEEP_TINY_YAML "$GUEST/tiny.yaml" \
+		LOGKEEP_SMALL_TMPFS "$FIXTURES/small-tmpfs" \
+		LOGKEEP_READONLY_DIR "$FIXTURES/readonly"
+}
+
+say() { echo "setup: $*" >&2; }
+die() {
+	say "ERROR: $*"
+	[ -s "$LOG" ] && { echo "--- last lines of $LOG:" >&2; tail -n 30 "$LOG" >&2; }
+	exit 1
+}
+# run DESCRIPTION CMD...: runs CMD with its output in the log; dies naming DESCRIPTION.
+run() {
+	local what=$1
+	shift
+	echo "+ $*" >>"$LOG"
+	"$@" >>"$LOG" 2>&1 || die "$what failed (command: $*)"
+}
+sha() { sha256sum | cut -c1-64; }
+# Stored input key of an artefact; `fresh NAME KEY` is true when NAME was built from KEY.
+fresh() { [ "$(cat "$CACHE/keys/$1" 2>/dev/null)" = "$2" ]; }
+remember() { mkdir -p "$CACHE/keys" && echo "$2" >"$CACHE/keys/$1"; }
+pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
+
+# apt-get update only when the package lists are missing or a package cannot be had from them.
+apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; }
+apt_update() { run "apt-get update" apt-get update -q; }
+apt_retry() { # apt_retry DESCRIPTION CMD...: on failure, update the lists once and retry.
+	apt_lists_present || apt_update
+	echo "+ $*" >>"$LOG"
+	"${@:2}" >>"$LOG" 2>&1 && return
+	apt_update
+	run "$1" "${@:2}"
+}
+
+ensure_packages() {
+	local p missing=()
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return
+	say "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt_retry "apt-get install ${missing[*]}" \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+ensure_user() {
+	id -u "$TEST_USER" >/dev/null 2>&1 ||
+		run "creating user $TEST_USER" useradd --create-home --user-group --shell /bin/bash "$TEST_USER"
+	# For LOGKEEP_ACCEL=kvm: /dev/kvm is usually root:kvm 0660 (here it may be root-only).
+	if getent group kvm >/dev/null && ! id -nG "$TEST_USER" | grep -qw kvm; then
+		run "adding $TEST_USER to group kvm" usermod -aG kvm "$TEST_USER"
+	fi
+}
+
+# limactl and lima-guestagent from the module's tool dependencies, keyed on the Go version, this
+# function's text and the exact module versions linked into the two commands.
+build_lima() {
+	local out=$1
+	local ldflags="-X github.com/lima-vm/lima/pkg/version.Version=$LIMA_VERSION"
+	mkdir -p "$out/bin" "$out/share/lima"
+	(cd "$REPO" && run "building limactl" go build -ldflags "$ldflags" -o "$out/bin/limactl" \
+		github.com/lima-vm/lima/cmd/limactl)
+	(cd "$REPO" && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 run "building lima-guestagent" go build \
+		-ldflags "$ldflags" -o "$out/share/lima/lima-guestagent.Linux-x86_64" \
+		github.com/lima-vm/lima/cmd/lima-guestagent)
+}
+ensure_lima() {
+	local deps key
+	deps=$(cd "$REPO" && go list -deps -f '{{with .Module}}{{.Path}} {{.Version}}{{end}}' \
+		github.com/lima-vm/lima/cmd/limactl github.com/lima-vm/lima/cmd/lima-guestagent 2>>"$LOG" |
+		sort -u) || die "listing Lima's modules (go list) failed"
+	key=$( { go version; declare -f build_lima; echo "$deps"; } | sha)
+	fresh lima "$key" && [ -x "$PREFIX/bin/limactl" ] && return
+	say "building limactl and lima-guestagent $LIMA_VERSION (about 2 minutes the first time)"
+	local tmp=$CACHE/.lima.tmp
+	rm -rf "$tmp" && build_lima "$tmp"
+	chmod -R a+rX "$tmp"
+	rm -rf "$PREFIX" && mv "$tmp" "$PREFIX"
+	remember lima "$key"
+}
+
+# The guest kernel package that linux-image-amd64 currently points to, as NAME=VERSION.
+kernel_package() {
+	local name ver
+	name=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')
+	[ -n "$name" ] || return 1
+	ver=$(apt-cache show --no-all-versions "$name" 2>/dev/null | awk '/^Version:/ {print $2; exit}')
+	[ -n "$ver" ] && echo "$name=$ver"
+}
+
+# The tiny guest: Debian's kernel, a busybox + dropbear initramfs from testvm/guest/rootfs and the
+# modules it needs, an empty qcow2 disk (Lima wants an image). $1: work dir, $2: kernel NAME=VERSION.
+build_guest() {
+	local work=$1 kpkg=$2 root=$1/root k=$1/kernel kver f
+	mkdir -p "$work/deb" "$root" "$k"
+	# apt downloads as _apt: let it write there (no "unsandboxed" warning).
+	chown _apt "$work/deb" 2>/dev/null || true
+	(cd "$work/deb" && apt_retry "downloading $kpkg" apt-get download -q "$kpkg")
+	run "extracting the kernel package" dpkg-deb -x "$work"/deb/*.deb "$k"
+	kver=$(basename "$(ls -d "$k"/lib/modules/*)")
+	run "depmod for $kver" depmod -b "$k" "$kver"
+
+	cp -a "$TESTVM/guest/rootfs/." "$root/"
+	chmod 0600 "$root/etc/shadow"
+	mkdir -p "$root"/{proc,sys,dev,run,tmp,root,mnt,sbin,usr/bin,usr/sbin,etc/dropbear,lib/x86_64-linux-gnu,lib64}
+	mknod -m 0600 "$root/dev/console" c 5 1 # the kernel opens it for /init before devtmpfs
+	# setuid so that the guest's `sudo` (busybox su) can become root.
+	install -m 4755 /bin/busybox "$root/bin/busybox"
+	install -m 0755 /usr/sbin/dropbear "$root/usr/sbin/dropbear"
+	install -m 0755 /usr/bin/dropbearkey "$root/usr/bin/dropbearkey"
+	for f in $(ldd /usr/sbin/dropbear /usr/bin/dropbearkey | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+		cp -L "$f" "$root$f"
+	done
+	# Modules in load order, dependencies first.
+	modprobe -a -d "$k" -S "$kver" --show-depends "${GUEST_MODULES[@]}" >"$work/deps" 2>>"$LOG" ||
+		die "resolving the guest's kernel modules failed"
+	awk '$1 == "insmod" && !seen[$2]++ {print $2}' "$work/deps" | while read -r f; do
+		mkdir -p "$root$(dirname "${f#"$k"}")"
+		cp "$f" "$root${f#"$k"}"
+		echo "${f#"$k"}"
+	done >"$root/etc/modules.order"
+
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) >"$work/initrd.img"
+	cp "$k/boot/vmlinuz-$kver" "$work/vmlinuz"
+	run "creating the guest disk" qemu-img create -q -f qcow2 "$work/disk.qcow2" 64M
+	rm -rf "$work/deb" "$k" "$root" "$work/deps"
+	chmod 0644 "$work"/*
+}
+ensure_guest() {
+	local kpkg key
+	kpkg=$(kernel_package) || { apt_update; kpkg=$(kernel_package); } ||
+		die "no linux-image-amd64 in the package lists"
+	key=$( {
+		echo "$kpkg"
+		pkg_version busybox-static
+		pkg_version dropbear-bin
+		declare -f build_guest
+		echo "${GUEST_MODULES[*]}"
+		(cd "$TESTVM/guest" && find rootfs -type f -exec sha256sum {} + | LC_ALL=C sort)
+	} | sha)
+	if ! fresh guest "$key" || [ ! -s "$GUEST/initrd.img" ]; then
+		say "building the tiny guest ($kpkg)"
+		local tmp=$CACHE/.guest.tmp
+		rm -rf "$tmp" && mkdir -p "$tmp"
+		build_guest "$tmp" "$kpkg"
+		rm -rf "$GUEST" && mv "$tmp" "$GUEST"
+		chmod 0755 "$GUEST"
+		remember guest "$key"
+	fi
+	# The instance template: cheap, always regenerated from the committed one.
+	sed "s|@GUEST@|$GUEST|g" "$TESTVM/tiny.yaml.in" >"$GUEST/tiny.yaml.tmp"
+	chmod 0644 "$GUEST/tiny.yaml.tmp" && mv "$GUEST/tiny.yaml.tmp" "$GUEST/tiny.yaml"
+}
+
+# KVM or TCG for QEMU (read by testvm/qemu-accel): LOGKEEP_ACCEL if set, else a KVM probe (does a
+# KVM guest print its kernel banner within a few seconds?), cached per host kernel and QEMU.
+ensure_accel() {
+	local choice key out
+	if [ -n "${LOGKEEP_ACCEL:-}" ]; then
+		case $LOGKEEP_ACCEL in kvm | tcg) choice=$LOGKEEP_ACCEL ;; *) die "LOGKEEP_ACCEL must be kvm or tcg" ;; esac
+	else
+		key=$( { uname -r; pkg_version qemu-system-x86; } | sha)
+		fresh accel "$key" && [ -s "$CACHE/accel" ] && return
+		choice=tcg
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+			# Without an initrd the kernel panics and (panic=-1, -no-reboot) QEMU exits at once.
+			out=$(timeout 8 qemu-system-x86_64 -accel kvm -cpu host -m 128 -display none -no-reboot \
+				-serial stdio -kernel "$GUEST/vmlinuz" -append "console=ttyS0 panic=-1" \
+				</dev/null 2>>"$LOG") || true
+			grep -q 'Linux version' <<<"$out" && choice=kvm
+		fi
+		remember accel "$key"
+	fi
+	[ "$(cat "$CACHE/accel" 2>/dev/null)" = "$choice" ] && return
+	say "QEMU accelerator: $choice"
+	echo "$choice" >"$CACHE/accel"
+}
+
+# Root-only fixtures for the non-root tests: a 2 MiB tmpfs (ENOSPC) and a read-only tmpfs holding
+# subdir/serial.log (EROFS), both owned by the test user. Skipped when already mounted.
+ensure_fixtures() {
+	local ids small=$FIXTURES/small-tmpfs ro=$FIXTURES/readonly
+	ids="uid=$(id -u "$TEST_USER"),gid=$(id -g "$TEST_USER")"
+	mkdir -p "$small" "$ro"
+	mountpoint -q "$small" ||
+		run "mounting $small" mount -t tmpfs -o "size=2m,mode=0755,$ids" logkeep-small "$small"
+	if ! mountpoint -q "$ro"; then
+		run "mounting $ro" mount -t tmpfs -o "size=1m,mode=0755,$ids" logkeep-readonly "$ro"
+		mkdir "$ro/subdir"
+		echo "limactl-logkeep read-only fixture" >"$ro/subdir/serial.log"
+		chown -R "$TEST_USER:" "$ro/subdir"
+		run "remounting $ro read-only" mount -o remount,ro "$ro"
+	fi
+}
+
+main() {
+	case ${1:-} in
+	--print-env) print_env && return ;;
+	"") ;;
+	*) echo "usage: $0 [--print-env]" >&2 && return 2 ;;
+	esac
+	[ "$(id -u)" = 0 ] || { echo "setup: run as root (it installs packages, adds a user, mounts)" >&2 && return 1; }
+	mkdir -p "$CACHE" && chmod 0755 "$CACHE"
+	: >"$LOG"
+	ensure_packages
+	ensure_user
+	ensure_lima
+	ensure_guest
+	ensure_accel
+	ensure_fixtures
+}
+
+main "$@"
