@@ -12,8 +12,9 @@ import (
 // process (or another LockDir call in this process) holds it. No lock file is created, so the
 // directory is left exactly as it was. dir is opened like os.Open (a symlink to a directory locks
 // that directory). The lock is released by calling unlock (safe to call more than once) or when
-// the process exits, so a crashed holder never leaves a stale lock. Locks are advisory: they
-// exclude only other LockDir/TryLockDir callers.
+// the process exits, so a crashed holder never leaves a stale lock. The descriptor is
+// close-on-exec: the lock is not inherited by, and not held across, an exec. Locks are advisory:
+// they exclude only other LockDir/TryLockDir callers.
 func LockDir(dir string) (unlock func() error, err error) {
 	return lockDir(dir, unix.LOCK_EX)
 }

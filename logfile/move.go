@@ -32,7 +32,7 @@ func MoveFile(src, dst string) error {
 	if !errors.Is(err, syscall.EXDEV) {
 		return fileErr("move", src, dst, err)
 	}
-	if err := copyAtomic(src, dst); err != nil {
+	if err := copyAtomic("move (copying across filesystems)", src, dst); err != nil {
 		return err
 	}
 	if err := os.Remove(src); err != nil {
@@ -50,27 +50,27 @@ func MoveFile(src, dst string) error {
 // dst gets src's permission bits and modification time. src is never followed if it is a symbolic
 // link (errors.Is(err, ErrNotRegular)). Memory use is flat whatever the size. Errors are *FileError.
 func CopyFile(src, dst string) error {
-	return copyAtomic(src, dst)
+	return copyAtomic("copy", src, dst)
 }
 
 // copyAtomic implements CopyFile.
-func copyAtomic(src, dst string) (err error) {
+func copyAtomic(op, src, dst string) (err error) {
 	in, err := openRegular(src)
 	if err != nil {
-		return fileErr("copy", src, dst, err)
+		return fileErr(op, src, dst, err)
 	}
 	defer in.Close()
 	fi, err := in.Stat()
 	if err != nil {
-		return fileErr("copy", src, dst, err)
+		return fileErr(op, src, dst, err)
 	}
 	if _, err := os.Lstat(dst); err == nil {
-		return fileErr("copy", src, dst, os.ErrExist)
+		return fileErr(op, src, dst, os.ErrExist)
 	}
 	dir := filepath.Dir(dst)
 	tmp, err := createTemp(dir, filepath.Base(dst))
 	if err != nil {
-		return fileErr("copy", src, dst, err)
+		return fileErr(op, src, dst, err)
 	}
 	tmpName := tmp.Name()
 	defer func() {
@@ -82,7 +82,7 @@ func copyAtomic(src, dst string) (err error) {
 		}
 	}()
 	if _, err := io.Copy(tmp, in); err != nil {
-		return fileErr("copy", src, tmpName, err)
+		return fileErr(op, src, tmpName, err)
 	}
 	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
 		return fileErr("set mode of", tmpName, "", err)

@@ -47,7 +47,8 @@ const setTimeLayout = "20060102T150405Z"
 // under destParent, then copies opts.Copy into it.
 //
 // Preconditions: the caller holds LockDir(srcDir), nothing writes the logs (the VM is stopped), and
-// destParent is used for the sets of srcDir only. Preserve itself takes LockDir(destParent).
+// destParent is used for the sets of srcDir only. Preserve itself takes LockDir(destParent), and
+// refuses a destParent that is srcDir or below it.
 //
 // Guarantees:
 //   - Leftovers of a crashed earlier run under destParent are removed first: temporary files of
@@ -71,6 +72,9 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
 			return res, fmt.Errorf("preserve %s: %q to copy is not a plain file name", srcDir, name)
 		}
+	}
+	if err := checkDestOutsideSrc(srcDir, destParent); err != nil {
+		return res, err
 	}
 	now := opts.Now
 	if now.IsZero() {
@@ -182,6 +186,28 @@ func listLogs(dir string, o ops, res *PreserveResult) (logs []string, errs []err
 		}
 	}
 	return logs, errs, nil
+}
+
+// checkDestOutsideSrc refuses a destParent that is srcDir or lies below it (the sets would be
+// deleted with srcDir, and locking both would deadlock).
+func checkDestOutsideSrc(srcDir, destParent string) error {
+	src, err1 := filepath.Abs(srcDir)
+	dest, err2 := filepath.Abs(destParent)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("preserve %s into %s: %w", srcDir, destParent, err)
+	}
+	rel, err := filepath.Rel(src, dest)
+	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	if sfi, err := os.Stat(src); err == nil && !inside {
+		if dfi, err := os.Stat(dest); err == nil && os.SameFile(sfi, dfi) {
+			inside = true
+		}
+	}
+	if inside {
+		return &FileError{Op: "preserve into", Path: destParent,
+			Err: fmt.Errorf("it is %s itself or inside it, where the logs would be deleted with it", srcDir)}
+	}
+	return nil
 }
 
 // checkDestParent reports whether destParent exists, and fails if it exists as anything but a real

@@ -66,8 +66,9 @@ type RotateResult struct {
 //     fsynced, renamed without replacing to "<name>.gz" (mode and modification time kept), and only
 //     then is the plain file removed. If both forms exist after a crash, the plain one is removed
 //     only when the ".gz" decompresses to identical bytes; otherwise both are kept and reported in
-//     Skipped. A prune or compression failure is returned as an error after all renames are done;
-//     Result tells what happened either way.
+//     Skipped. Temporary files of an interrupted compression are removed first (Cleaned).
+//   - A prune or compression failure is returned as an error after all renames are done (the
+//     active logs are then safe as generation N); the result tells what happened either way.
 func Rotate(dir string, opts RotateOptions) (RotateResult, error) {
 	return rotate(dir, opts, realOps())
 }
@@ -143,6 +144,17 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	return res, errors.Join(errs...)
 }
 
+// skip adds name to Skipped unless it is already there (pruning and compression both look at
+// the generation files).
+func (r *RotateResult) skip(name, reason string) {
+	for _, s := range r.Skipped {
+		if s.Name == name {
+			return
+		}
+	}
+	r.Skipped = append(r.Skipped, Skip{Name: name, Reason: reason})
+}
+
 // exists reports whether path exists (without following a final symlink).
 func exists(path string) bool {
 	_, err := os.Lstat(path)
@@ -173,7 +185,7 @@ func generationFiles(dir string, bases map[string]int, o ops, res *RotateResult)
 		case err != nil:
 			return nil, fileErr("stat", path, "", err)
 		case !fi.Mode().IsRegular():
-			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+			res.skip(name, skipReason(fi.Mode()))
 		default:
 			byN[g.N] = append(byN[g.N], g)
 		}

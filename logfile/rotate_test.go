@@ -194,6 +194,7 @@ func TestRotateSkipsSymlink(t *testing.T) {
 	assert.Equal(t, 2, res.Generation)
 	assert.Equal(t, []string{"ha.stderr.log"}, res.Renamed)
 	assert.Equal(t, []string{"ha.stderr.1.log"}, res.Pruned)
+	require.Len(t, res.Skipped, 3, "each file reported once: %v", res.Skipped)
 	skipped := map[string]string{}
 	for _, s := range res.Skipped {
 		skipped[s.Name] = s.Reason

@@ -1,0 +1,159 @@
+package logfile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lockedBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startFollow runs Follow in the background; wait cancels it and returns its error.
+func startFollow(t *testing.T, path string, opts FollowOptions) (out *lockedBuffer, wait func() error) {
+	t.Helper()
+	out = &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Follow(ctx, path, out, opts) }()
+	t.Cleanup(cancel)
+	return out, func() error { cancel(); return <-done }
+}
+
+// waitFor waits (generously: this is a correctness check, not a timing one) until out is want.
+func waitFor(t *testing.T, out *lockedBuffer, want string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return out.String() == want }, 20*time.Second, 5*time.Millisecond,
+		"want %q", want)
+	time.Sleep(30 * time.Millisecond) // a few polls more: nothing extra may appear
+	require.Equal(t, want, out.String())
+}
+
+func appendFile(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	require.NoError(t, err)
+	_, err = f.WriteString(s)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+}
+
+func TestFollowSurvivesRecreate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serial.log")
+	out, wait := startFollow(t, path, FollowOptions{Poll: 2 * time.Millisecond})
+
+	// The file does not exist yet when following starts.
+	appendFile(t, path, "boot 1: SeaBIOS\n")
+	want := "boot 1: SeaBIOS\n"
+	waitFor(t, out, want)
+	appendFile(t, path, "boot 1: marker")
+	appendFile(t, path, " (same line)\n")
+	want += "boot 1: marker (same line)\n"
+	waitFor(t, out, want)
+
+	// Lima removes serial.log before a start; QEMU creates it again, longer than before.
+	require.NoError(t, os.Remove(path))
+	appendFile(t, path, "boot 2: a much longer first line than anything boot 1 wrote so far\n")
+	want += "boot 2: a much longer first line than anything boot 1 wrote so far\n"
+	waitFor(t, out, want)
+
+	// Replaced by rename in one step (new inode while the old one is still open here).
+	tmp := path + ".new"
+	writeFile(t, tmp, "boot 3\n")
+	require.NoError(t, os.Rename(tmp, path))
+	want += "boot 3\n"
+	waitFor(t, out, want)
+
+	// Truncated in place: starts again from offset 0.
+	require.NoError(t, os.Truncate(path, 0))
+	waitFor(t, out, want) // the truncation is seen before anything new is written
+	appendFile(t, path, "after truncate\n")
+	want += "after truncate\n"
+	waitFor(t, out, want)
+
+	require.NoError(t, wait())
+	assert.Equal(t, want, out.String())
+}
+
+func TestFollowCancelDrainsFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serial.log")
+	writeFile(t, path, "early\n")
+	out, wait := startFollow(t, path, FollowOptions{Poll: time.Hour})
+	waitFor(t, out, "early\n")
+	appendFile(t, path, "written just before the cancel\n")
+	// With an hour-long poll, only the cancellation wakes Follow: the final drain must happen.
+	require.NoError(t, wait())
+	assert.Equal(t, "early\nwritten just before the cancel\n", out.String())
+}
+
+func TestFollowStopWhenDrainsFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serial.log")
+	writeFile(t, path, "early\n")
+	var stopRequested atomic.Bool
+	stopWhen := func() bool {
+		if !stopRequested.Load() {
+			return false
+		}
+		// Data written at the very moment the stop is decided must still be written out.
+		appendFile(t, path, "last words\n")
+		return true
+	}
+	out, wait := startFollow(t, path, FollowOptions{Poll: time.Millisecond, StopWhen: stopWhen})
+	waitFor(t, out, "early\n")
+	stopRequested.Store(true)
+	require.Eventually(t, func() bool { return out.String() == "early\nlast words\n" }, 20*time.Second, time.Millisecond)
+	require.NoError(t, wait())
+	assert.Equal(t, "early\nlast words\n", out.String())
+}
+
+func TestFollowStopWhenEnds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serial.log")
+	writeFile(t, path, "a\nb\nc\n")
+	var out bytes.Buffer
+	calls := 0
+	err := Follow(context.Background(), path, &out, FollowOptions{Poll: time.Millisecond, Lines: 2,
+		StopWhen: func() bool { calls++; return calls > 3 }})
+	require.NoError(t, err)
+	assert.Equal(t, "b\nc\n", out.String(), "Lines starts with the last lines of the current file")
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+func TestFollowErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "serial.log")
+	writeFile(t, path, "x\n")
+	err := Follow(context.Background(), path, failingWriter{}, FollowOptions{Poll: time.Millisecond})
+	require.ErrorContains(t, err, "broken pipe")
+
+	link := filepath.Join(dir, "serialv.log")
+	require.NoError(t, os.Symlink(path, link))
+	err = Follow(context.Background(), link, &bytes.Buffer{}, FollowOptions{Poll: time.Millisecond})
+	require.ErrorIs(t, err, ErrNotRegular)
+}
