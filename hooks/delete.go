@@ -117,7 +117,7 @@ func (h Hooks) preserve(_ context.Context, name string) error {
 		h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
 	}
 	if err != nil {
-		return fmt.Errorf("could not preserve every log of instance %q (the files listed are still in %s):\n%w", name, dir, err)
+		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, err)
 	}
 	return nil
 }
