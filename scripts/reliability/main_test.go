@@ -143,6 +143,7 @@ type tally struct {
 	scenario string
 	r        row
 	shown    int
+	skipped  int // cases skipped for a missing prerequisite
 }
 
 func newTally(t *testing.T, scenario string) *tally {
@@ -162,6 +163,14 @@ func (ta *tally) add(label string, tr *trial) {
 		ta.shown++
 		ta.t.Errorf("%s: trial %s failed:\n  %s", ta.scenario, label, strings.Join(tr.problems, "\n  "))
 	}
+}
+
+// skippedNote returns note, preceded by the number of skipped cases if any.
+func (ta *tally) skippedNote(note string) string {
+	if ta.skipped > 0 {
+		return fmt.Sprintf("%d SKIPPED (see the log); %s", ta.skipped, note)
+	}
+	return note
 }
 
 // done records the row; call it once, deferred, so that a test stopped by t.Fatal still counts.
