@@ -32,12 +32,12 @@ const (
 var hostileNames = []string{
 	"../vm", "..", ".", "/etc", "/etc/passwd", "vm/../vm", "./vm", "vm/", "a/b", "",
 	"vm\n", "\nvm", "vm\r", "\tvm", " vm", "vm ",
-	"ⅾefault",   // U+217E SMALL ROMAN NUMERAL FIVE HUNDRED, looks like d
-	"ｖｍ",        // fullwidth
-	"vm\u200b",  // zero-width space
-	"v\u0301m",  // combining accent
-	"\u212Am",   // KELVIN SIGN: lower-cases to ASCII "k"
-	"ᴠᴍ",        // small capitals
+	"ⅾefault",  // U+217E SMALL ROMAN NUMERAL FIVE HUNDRED, looks like d
+	"ｖｍ",       // fullwidth
+	"vm\u200b", // zero-width space
+	"v\u0301m", // combining accent
+	"\u212Am",  // KELVIN SIGN: lower-cases to ASCII "k"
+	"ᴠᴍ",       // small capitals
 	"vm.yaml", "VM.YML", "_logkeep", "_config", ".lima", "-", "--help", "-f", "--force",
 	"~/vm", "$HOME", "vm;id", "`id`", "\x1b[2Jvm", "%s%n", "vm\\x", "vm:1",
 	strings.Repeat("a", 77), strings.Repeat("a", 65536),
