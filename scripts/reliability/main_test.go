@@ -3,6 +3,7 @@ package reliability
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -70,7 +71,9 @@ func (b *scoreboard) table() string {
 	header := []string{"scenario", "trials", "failures", "logs lost", "bytes lost", "notes"}
 	lines := [][]string{header}
 	var total row
-	for _, r := range b.rows {
+	rows := slices.Clone(b.rows)
+	slices.SortStableFunc(rows, func(x, y row) int { return strings.Compare(x.scenario[:1], y.scenario[:1]) })
+	for _, r := range rows {
 		lines = append(lines, []string{r.scenario, fmt.Sprint(r.trials), fmt.Sprint(r.failures),
 			fmt.Sprint(r.logsLost), fmt.Sprint(r.bytesLost), r.note})
 		total.trials += r.trials
@@ -183,4 +186,31 @@ func (ta *tally) done(note string) {
 		ta.r.failures = 1 // the test failed outside the accounted trials
 	}
 	board.add(ta.r)
+}
+
+// sub runs one case as a subtest and accounts for it as one trial. A skipped case is counted in
+// the note, not as a trial; a case stopped by a failed require counts as a failed trial.
+func (ta *tally) sub(name string, f func(t *testing.T, tr *trial)) {
+	tr := &trial{}
+	skipped := false
+	passed := ta.t.Run(name, func(t *testing.T) {
+		defer func() { skipped = t.Skipped() }()
+		f(t, tr)
+		for _, p := range tr.problems {
+			t.Error(p)
+		}
+	})
+	switch {
+	case skipped:
+		ta.skipped++
+		return
+	case !passed && len(tr.problems) == 0:
+		tr.fail("stopped early (see the test log)")
+	}
+	ta.r.trials++
+	ta.r.logsLost += tr.logsLost
+	ta.r.bytesLost += tr.bytesLost
+	if len(tr.problems) > 0 {
+		ta.r.failures++
+	}
 }
