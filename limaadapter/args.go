@@ -22,8 +22,9 @@ type Invocation struct {
 }
 
 // SplitCommand splits a limactl argument list into leading global flags, the
-// command word and its arguments. A flag it does not know before the command
-// leaves Command empty, so the caller passes the whole line through unchanged.
+// command word and its arguments. A flag it does not know, or an empty word,
+// before the command leaves Command empty, so the caller passes the whole line
+// through unchanged. Argv always gives back argv.
 func SplitCommand(argv []string) Invocation {
 	withValue := map[string]bool{"--log-level": true, "--log-format": true}
 	for i := 0; i < len(argv); i++ {
@@ -35,7 +36,7 @@ func SplitCommand(argv []string) Invocation {
 			arg == "--debug", strings.HasPrefix(arg, "--debug="),
 			arg == "--tty", strings.HasPrefix(arg, "--tty="),
 			arg == "-y", arg == "--yes", strings.HasPrefix(arg, "--yes="):
-		case strings.HasPrefix(arg, "-"):
+		case strings.HasPrefix(arg, "-"), arg == "":
 			return Invocation{Global: argv}
 		default:
 			return Invocation{Global: argv[:i], Command: arg, Args: argv[i+1:]}

@@ -55,6 +55,9 @@ func TestSplitCommand(t *testing.T) {
 		{[]string{"--version"}, Invocation{Global: []string{"--version"}}},
 		{[]string{"--unknown", "start", "vm"}, Invocation{Global: []string{"--unknown", "start", "vm"}}},
 		{[]string{}, Invocation{Global: []string{}}},
+		// An empty word is no command: the line goes through whole (found by FuzzSplitCommand).
+		{[]string{"", ""}, Invocation{Global: []string{"", ""}}},
+		{[]string{"--debug", "", "start", "vm"}, Invocation{Global: []string{"--debug", "", "start", "vm"}}},
 	}
 	for _, c := range cases {
 		got := SplitCommand(c.argv)

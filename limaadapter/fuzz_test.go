@@ -1,0 +1,166 @@
+package limaadapter
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Fuzz targets of limactl argument parsing. An argument list is fuzzed as one string whose
+// arguments are separated by NUL bytes (argv can never hold a NUL itself). Seed corpora are in
+// testdata/fuzz/<target>; a crash found by `go test -fuzz` is saved there too and then runs as a
+// regression test with every `go test`.
+
+// splitArgs turns a fuzz input into an argument list: "" is no argument.
+func splitArgs(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\x00")
+}
+
+// argSeeds are argument lists from the unit tests and limactl's documentation.
+var argSeeds = [][]string{
+	nil, {"vm"}, {"--name", "vm"}, {"--name=vm", "vm"}, {"--name=a", "b"}, {"vm", "--timeout", "10m", "--foreground"},
+	{"--cpus", "2", "vm"}, {"--set", ".cpus=2", "vm"}, {"--log-level", "debug", "--tty=false", "-y", "vm"},
+	{"./dir/tiny.yaml"}, {"template://docker"}, {"https://example.com/t/alpine.yaml"}, {"-"}, {"--name", "vm", "-"},
+	{"--list-templates"}, {"--help"}, {"-h", "vm"}, {"a", "b"}, {"--", "vm"}, {"--name", "../x"},
+	{"start", "vm"}, {"--debug", "rm", "-f", "vm"}, {"-yf", "vm"}, {"\u212Am"}, {"file:///tmp/k.yml"},
+}
+
+func seedArgs(f *testing.F) {
+	for _, args := range argSeeds {
+		f.Add(strings.Join(args, "\x00"))
+	}
+}
+
+// FuzzStartTarget checks that StartTarget never panics, never changes its argument, is
+// deterministic, only ever names an instance that passes ValidateName, gives up on --help, and
+// takes a valid instance name for that instance.
+func FuzzStartTarget(f *testing.F) {
+	seedArgs(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		args := splitArgs(s)
+		orig := slices.Clone(args)
+		name, ok := StartTarget(args)
+		if !slices.Equal(args, orig) {
+			t.Fatalf("StartTarget changed its arguments: %q -> %q", orig, args)
+		}
+		if name2, ok2 := StartTarget(args); name2 != name || ok2 != ok {
+			t.Fatalf("StartTarget(%q) is not deterministic: %q %v, then %q %v", args, name, ok, name2, ok2)
+		}
+		if ok && ValidateName(name) != nil {
+			t.Fatalf("StartTarget(%q) = %q, which is not a valid instance name", args, name)
+		}
+		if !ok && name != "" {
+			t.Fatalf("StartTarget(%q) = %q with ok false", args, name)
+		}
+		if len(args) == 0 && (!ok || name != DefaultInstance) {
+			t.Fatalf("StartTarget() = %q %v, want the default instance", name, ok)
+		}
+		if _, ok := StartTarget(append([]string{"--help"}, args...)); ok {
+			t.Fatalf("StartTarget(--help %q) did not give up", args)
+		}
+		if ValidateName(s) == nil {
+			for _, line := range [][]string{{s}, {"--name", s}, {"--name=" + s}, {"--", s}, {s, "--name", s}} {
+				if got, ok := StartTarget(line); !ok || got != s {
+					t.Fatalf("StartTarget(%q) = %q %v, want %q", line, got, ok, s)
+				}
+			}
+		}
+	})
+}
+
+// FuzzSplitCommand checks that SplitCommand never panics, gives back the exact line from Argv,
+// splits only at a command word that is not a flag, and keeps in Global only limactl's global
+// flags and their values.
+func FuzzSplitCommand(f *testing.F) {
+	seedArgs(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		argv := splitArgs(s)
+		orig := slices.Clone(argv)
+		inv := SplitCommand(argv)
+		if !slices.Equal(argv, orig) {
+			t.Fatalf("SplitCommand changed its arguments: %q -> %q", orig, argv)
+		}
+		if got := inv.Argv(); !slices.Equal(got, argv) || len(got) != len(argv) {
+			t.Fatalf("SplitCommand(%q).Argv() = %q", argv, got)
+		}
+		if inv.Command == "" {
+			if len(inv.Args) != 0 {
+				t.Fatalf("SplitCommand(%q): arguments %q without a command", argv, inv.Args)
+			}
+			return
+		}
+		if strings.HasPrefix(inv.Command, "-") {
+			t.Fatalf("SplitCommand(%q): command %q is a flag", argv, inv.Command)
+		}
+		if argv[len(inv.Global)] != inv.Command {
+			t.Fatalf("SplitCommand(%q): command %q is not the word after the global flags %q", argv, inv.Command, inv.Global)
+		}
+		for i := 0; i < len(inv.Global); i++ {
+			switch g := inv.Global[i]; {
+			case g == "--log-level" || g == "--log-format":
+				i++ // its value
+			case g == "--debug", g == "--tty", g == "-y", g == "--yes",
+				strings.HasPrefix(g, "--log-level="), strings.HasPrefix(g, "--log-format="),
+				strings.HasPrefix(g, "--debug="), strings.HasPrefix(g, "--tty="), strings.HasPrefix(g, "--yes="):
+			default:
+				t.Fatalf("SplitCommand(%q): %q is not a global flag of limactl, yet a command was found", argv, g)
+			}
+		}
+		if with := inv.With("stop", "x"); !slices.Equal(with, append(slices.Clone(inv.Global), "stop", "x")) {
+			t.Fatalf("With(stop, x) = %q, want the global flags %q first", with, inv.Global)
+		}
+	})
+}
+
+// FuzzParseInstanceArgs checks that ParseInstanceArgs never panics, and that when it accepts a
+// line the names are the line's own arguments in order (or the default instance), within the
+// bounds given, and Force comes from a -f/--force flag.
+func FuzzParseInstanceArgs(f *testing.F) {
+	for _, args := range argSeeds {
+		f.Add(strings.Join(args, "\x00"), true, uint8(1), uint8(0))
+		f.Add(strings.Join(args, "\x00"), false, uint8(0), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, s string, withForce bool, minN, maxN uint8) {
+		args := splitArgs(s)
+		minNames, maxNames := int(minN%3), int(maxN%5)-1 // maxNames -1 means no limit
+		parsed, ok := ParseInstanceArgs(args, withForce, minNames, maxNames)
+		if !ok {
+			return
+		}
+		if len(parsed.Names) == 0 {
+			t.Fatalf("ParseInstanceArgs(%q) accepted the line without a name", args)
+		}
+		if len(parsed.Names) < minNames || (maxNames >= 0 && len(parsed.Names) > max(maxNames, 1)) {
+			t.Fatalf("ParseInstanceArgs(%q, %d, %d) = %d names", args, minNames, maxNames, len(parsed.Names))
+		}
+		if !isSubsequence(parsed.Names, args) &&
+			!(minNames == 0 && slices.Equal(parsed.Names, []string{DefaultInstance})) {
+			t.Fatalf("ParseInstanceArgs(%q) = names %q, not the line's own arguments in order", args, parsed.Names)
+		}
+		if parsed.Force && (!withForce || !slices.ContainsFunc(args, isForceFlag)) {
+			t.Fatalf("ParseInstanceArgs(%q, withForce %v) = Force without a force flag", args, withForce)
+		}
+	})
+}
+
+// isSubsequence reports whether sub appears in seq in order.
+func isSubsequence(sub, seq []string) bool {
+	i := 0
+	for _, s := range seq {
+		if i < len(sub) && sub[i] == s {
+			i++
+		}
+	}
+	return i == len(sub)
+}
+
+// isForceFlag reports whether arg can set --force: "--force[=...]" or short flags with an f.
+func isForceFlag(arg string) bool {
+	if arg == "--force" || strings.HasPrefix(arg, "--force=") {
+		return true
+	}
+	return strings.HasPrefix(arg, "-") && !strings.HasPrefix(arg, "--") && strings.Contains(arg, "f")
+}
