@@ -1,0 +1,87 @@
+package logfile
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// followNewBuffer is a bytes.Buffer safe for a writer goroutine and a reading test.
+type followNewBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *followNewBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *followNewBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// signalOnce returns a StopWhen that closes started at its first call (FollowNew has
+// then looked at the file) and never stops.
+func signalOnce(started chan struct{}) func() bool {
+	var once sync.Once
+	return func() bool {
+		once.Do(func() { close(started) })
+		return false
+	}
+}
+
+func TestFollowNewSkipsExistingContentAndReadsReplacementWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serial.log")
+	require.NoError(t, os.WriteFile(path, []byte("old boot\n"), 0o644))
+	var out followNewBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	started := make(chan struct{})
+	go func() {
+		done <- FollowNew(ctx, path, &out, FollowOptions{Poll: 5 * time.Millisecond, StopWhen: signalOnce(started)})
+	}()
+	<-started
+
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("appended\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.Eventually(t, func() bool { return out.String() == "appended\n" }, 10*time.Second, 5*time.Millisecond)
+
+	require.NoError(t, os.Remove(path))
+	require.NoError(t, os.WriteFile(path, []byte("new boot\n"), 0o644))
+	require.Eventually(t, func() bool { return out.String() == "appended\nnew boot\n" }, 10*time.Second, 5*time.Millisecond)
+
+	cancel()
+	require.NoError(t, <-done)
+	assert.NotContains(t, out.String(), "old boot")
+}
+
+func TestFollowNewFileCreatedLaterIsWrittenWholeAndDrainedAtTheEnd(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing-dir", "serial.log")
+	var out followNewBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	started := make(chan struct{})
+	go func() {
+		done <- FollowNew(ctx, path, &out, FollowOptions{Poll: time.Hour, StopWhen: signalOnce(started)})
+	}()
+	<-started
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte("line 1\nline 2"), 0o644))
+	cancel() // the final drain must still pick up the file
+	require.NoError(t, <-done)
+	assert.Equal(t, "line 1\nline 2", out.String())
+}
