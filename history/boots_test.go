@@ -1,0 +1,173 @@
+package history
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// bootsFixture makes an instance with generations 3, 4, 5 (older ones pruned) and
+// the active logs: boots oldest first are 3, 4, 5, current.
+func bootsFixture(t *testing.T) (*fixture, string) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", nil)
+	for i, n := range []int{3, 4, 5} {
+		at := t0.Add(time.Duration(i) * time.Hour)
+		write(t, dir, fmt.Sprintf("serial.%d.log", n), fmt.Sprintf("boot %d\n", n), at)
+		write(t, dir, fmt.Sprintf("ha.stderr.%d.log", n), "ha\n", at.Add(time.Minute))
+	}
+	write(t, dir, "serial.log", "boot now\n", t0.Add(5*time.Hour))
+	write(t, dir, "ha.stdout.log", "", t0.Add(5*time.Hour+time.Second))
+	write(t, dir, "notalog.txt", "x", t0)
+	write(t, dir, "other.7.log", "not one of Lima's logs", t0)
+	return fx, dir
+}
+
+func TestBootsOrderIndexesAndFiles(t *testing.T) {
+	fx, dir := bootsFixture(t)
+	boots, err := fx.store.Boots("vm")
+	require.NoError(t, err)
+	require.Len(t, boots, 4)
+	for i, want := range []struct{ index, gen int }{{-3, 3}, {-2, 4}, {-1, 5}, {0, 0}} {
+		assert.Equal(t, want.index, boots[i].Index, "boot %d", i)
+		assert.Equal(t, want.gen, boots[i].Generation, "boot %d", i)
+	}
+	assert.True(t, boots[3].Current())
+	assert.False(t, boots[2].Current())
+
+	b := boots[1]
+	require.Len(t, b.Files, 2)
+	assert.Equal(t, File{Name: "serial.4.log", Log: "serial", Path: filepath.Join(dir, "serial.4.log"), Size: 7,
+		Modified: t0.Add(time.Hour)}, withUTC(b.Files[0]))
+	assert.Equal(t, "ha.stderr", b.Files[1].Log, "files follow the order of Lima's logs")
+	assert.True(t, b.First.Equal(t0.Add(time.Hour)))
+	assert.True(t, b.Last.Equal(t0.Add(time.Hour+time.Minute)))
+	assert.Equal(t, int64(10), b.Size)
+
+	cur := boots[3]
+	assert.Equal(t, []string{"serial.log", "ha.stdout.log"}, names(cur.Files))
+	f, ok := cur.File("serial")
+	require.True(t, ok)
+	assert.Equal(t, "serial.log", f.Name)
+	_, ok = cur.File("serialv")
+	assert.False(t, ok)
+}
+
+func withUTC(f File) File {
+	f.Modified = f.Modified.UTC()
+	return f
+}
+
+func names(files []File) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func TestBootsWithoutActiveLogsTheNewestGenerationIsIndexZero(t *testing.T) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", map[string]string{"serial.1.log": "one", "serial.2.log": "two"})
+	boots, err := fx.store.Boots("vm")
+	require.NoError(t, err)
+	require.Len(t, boots, 2)
+	assert.Equal(t, []int{-1, 0}, []int{boots[0].Index, boots[1].Index})
+	assert.Equal(t, 2, boots[1].Generation)
+	assert.False(t, boots[1].Current())
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "serial.1.log")))
+	require.NoError(t, os.Remove(filepath.Join(dir, "serial.2.log")))
+	boots, err = fx.store.Boots("vm")
+	require.NoError(t, err)
+	assert.Empty(t, boots)
+}
+
+func TestBootsOfAMissingInstanceSaysWhereItsLogsMayBe(t *testing.T) {
+	fx := newFixture(t)
+	_, err := fx.store.Boots("ghost")
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, err.Error(), filepath.Join(fx.home, "ghost"))
+	assert.NotContains(t, err.Error(), "preserved")
+
+	fx.set(t, "ghost", "20260101T000000Z", map[string]string{"serial.log": "x"})
+	_, err = fx.store.Boots("ghost")
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, err.Error(), "limactl logkeep preserved ghost")
+
+	_, err = fx.store.Boots("../etc")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "invalid instance name")
+}
+
+func TestParseBootSelectorAndSelect(t *testing.T) {
+	fx, _ := bootsFixture(t)
+	boots, err := fx.store.Boots("vm")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		in    string
+		index int
+		gen   int
+	}{{"0", 0, 0}, {"-1", -1, 5}, {"-2", -2, 4}, {"-3", -3, 3}, {"4", -2, 4}, {"5", -1, 5}, {" 3 ", -3, 3}} {
+		sel, err := ParseBootSelector(c.in)
+		require.NoError(t, err, c.in)
+		b, err := Select(boots, sel)
+		require.NoError(t, err, c.in)
+		assert.Equal(t, c.index, b.Index, c.in)
+		assert.Equal(t, c.gen, b.Generation, c.in)
+	}
+	for _, in := range []string{"-4", "1", "6"} {
+		sel, err := ParseBootSelector(in)
+		require.NoError(t, err)
+		_, err = Select(boots, sel)
+		require.ErrorIs(t, err, ErrNoBoot, in)
+		assert.Contains(t, err.Error(), "no such boot "+in)
+	}
+	_, err = Select(boots, BootSelector{Generation: 1, ByGeneration: true})
+	assert.Contains(t, err.Error(), "generations 3, 4, 5")
+	_, err = Select(nil, BootSelector{})
+	assert.ErrorIs(t, err, ErrNoBoot)
+	for _, in := range []string{"", "x", "-", "1.5", "current"} {
+		_, err := ParseBootSelector(in)
+		assert.ErrorIs(t, err, ErrBadSelector, in)
+	}
+}
+
+func TestBootsJSONShape(t *testing.T) {
+	fx, dir := bootsFixture(t)
+	boots, err := fx.store.Boots("vm")
+	require.NoError(t, err)
+	data, err := json.Marshal(boots)
+	require.NoError(t, err)
+	var got []map[string]any
+	require.NoError(t, json.Unmarshal(data, &got))
+	require.Len(t, got, 4)
+	keys := func(m map[string]any) []string {
+		var k []string
+		for key := range m {
+			k = append(k, key)
+		}
+		return k
+	}
+	assert.ElementsMatch(t, []string{"index", "generation", "current", "first_modified", "last_modified", "size", "files"}, keys(got[0]))
+	assert.Equal(t, float64(-3), got[0]["index"])
+	assert.Equal(t, float64(3), got[0]["generation"])
+	assert.Equal(t, false, got[0]["current"])
+	assert.Nil(t, got[3]["generation"], "the current boot has no generation")
+	assert.Contains(t, string(data), `"generation":null`)
+	assert.Equal(t, true, got[3]["current"])
+	assert.Equal(t, "2026-03-01T11:00:00Z", got[1]["first_modified"])
+	assert.Equal(t, "2026-03-01T11:01:00Z", got[1]["last_modified"])
+	file := got[1]["files"].([]any)[0].(map[string]any)
+	assert.ElementsMatch(t, []string{"name", "log", "path", "size", "modified", "compressed"}, keys(file))
+	assert.Equal(t, map[string]any{"name": "serial.4.log", "log": "serial", "path": filepath.Join(dir, "serial.4.log"),
+		"size": float64(7), "modified": "2026-03-01T11:00:00Z", "compressed": false}, file)
+	assert.False(t, strings.Contains(string(data), "+0"), "times are UTC")
+}

@@ -1,0 +1,126 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"limactl-logkeep/logfile"
+)
+
+// WriteLog writes the file f to w, decompressing a ".gz": all of it when lines <=
+// 0, else its last lines lines (memory does not grow with the file's size).
+func WriteLog(w io.Writer, f File, lines int) error {
+	if lines > 0 {
+		return logfile.TailLines(f.Path, lines, w)
+	}
+	r, err := logfile.OpenLog(f.Path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if _, err := io.Copy(w, r); err != nil {
+		return fmt.Errorf("cannot print %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// ChooseConsole returns the console log of b to show: the first of consoles (short
+// names in order of preference, e.g. "serial", "serialv") whose file has content,
+// else the first that exists, else "" when b has none.
+func ChooseConsole(b Boot, consoles []string) (string, error) {
+	first := ""
+	for _, log := range consoles {
+		f, ok := b.File(log)
+		if !ok {
+			continue
+		}
+		if first == "" {
+			first = log
+		}
+		full, err := hasContent(f)
+		if err != nil {
+			return "", err
+		}
+		if full {
+			return log, nil
+		}
+	}
+	return first, nil
+}
+
+// hasContent reports whether f holds at least one byte once decompressed.
+func hasContent(f File) (bool, error) {
+	if !f.Compressed {
+		return f.Size > 0, nil
+	}
+	r, err := logfile.OpenLog(f.Path)
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	n, err := r.Read(make([]byte, 1))
+	if n > 0 {
+		return true, nil
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, fmt.Errorf("cannot read %s: %w", f.Path, err)
+	}
+	return false, nil
+}
+
+// FollowOptions tunes Follow.
+type FollowOptions struct {
+	Lines    int           // > 0: start with the last Lines lines of the current file
+	Poll     time.Duration // 0: logfile's default
+	StopWhen func() bool   // nil: until ctx is done
+}
+
+// Follow writes the active log file (e.g. "serial.log") of instance name to w and
+// then what is appended, like `tail -F`: it goes on when Lima removes and recreates
+// the file at start. It ends after a final drain when ctx is done or
+// opts.StopWhen returns true. The instance directory must exist.
+func (s Store) Follow(ctx context.Context, name, file string, w io.Writer, opts FollowOptions) error {
+	dir, err := s.existingInstanceDir(name)
+	if err != nil {
+		return err
+	}
+	if strings.ContainsAny(file, "/\x00") {
+		return fmt.Errorf("follow: %q is not a file name", file)
+	}
+	return logfile.Follow(ctx, filepath.Join(dir, file), w, logfile.FollowOptions{
+		Poll: opts.Poll, StopWhen: opts.StopWhen, Lines: opts.Lines,
+	})
+}
+
+// UntilStopped returns a FollowOptions.StopWhen that becomes true once the instance
+// has been seen not stopped (starting, running, broken) and then stopped or gone,
+// so that following an instance that is stopped now waits for its next boot and
+// ends when it stops. stopped reports whether the instance is stopped or does not
+// exist; it is asked at most once per interval. Errors count as "not stopped yet".
+func UntilStopped(stopped func() (bool, error), interval time.Duration) func() bool {
+	var seenUp, done bool
+	var last time.Time
+	return func() bool {
+		if done {
+			return true
+		}
+		if !last.IsZero() && time.Since(last) < interval {
+			return false
+		}
+		last = time.Now()
+		isStopped, err := stopped()
+		switch {
+		case err != nil:
+		case !isStopped:
+			seenUp = true
+		case seenUp:
+			done = true
+		}
+		return done
+	}
+}

@@ -1,0 +1,182 @@
+package history
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"limactl-logkeep/logfile"
+)
+
+// ErrNoCriterion means Prune was given neither OlderThan nor KeepSets, which would
+// select every set.
+var ErrNoCriterion = errors.New("say which sets to remove: --older-than DURATION and/or --keep-sets K")
+
+// PruneOptions selects the preserved sets Prune removes. At least one criterion
+// must be given; with both, a set is removed only when both select it, so
+// KeepSets is a floor that an age limit never goes below.
+type PruneOptions struct {
+	Instances []string      // empty: every instance with preserved sets
+	OlderThan time.Duration // > 0: select sets preserved more than OlderThan before Now
+	KeepSets  int           // >= 0: select all but the newest KeepSets sets of each instance; < 0: no such criterion
+	DryRun    bool          // select and report, remove nothing
+	Now       time.Time     // zero: time.Now()
+}
+
+// PruneResult says what Prune removed (or, in a dry run, would remove).
+type PruneResult struct {
+	Removed []Set       // sets removed whole
+	Freed   int64       // bytes of the files removed
+	Skipped []PruneSkip // selected sets left alone, with the reason
+}
+
+// PruneSkip is a selected set that was left alone.
+type PruneSkip struct {
+	Set    Set
+	Reason string
+}
+
+// Prune removes the preserved sets opts selects. It only ever removes set
+// directories under LogsDir/<instance> whose names Preserve makes, and only when
+// they hold nothing but files Preserve puts there (logs, ".log.gz", the
+// configuration file, temporary leftovers of an interrupted move); anything else
+// in a set (a directory, a symbolic link, another file) leaves that set alone. It
+// removes file by file and then the empty directory, never recursively, holding
+// the same lock as Preserve on LogsDir/<instance>. The instance directories in
+// LIMA_HOME are never touched, nor are the per-instance directories under LogsDir.
+// One set's failure does not stop the others: the error joins them all.
+func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
+	var res PruneResult
+	if opts.OlderThan <= 0 && opts.KeepSets < 0 {
+		return res, ErrNoCriterion
+	}
+	if err := s.validateNames(opts.Instances); err != nil {
+		return res, err
+	}
+	names := opts.Instances
+	if len(names) == 0 {
+		var err error
+		if names, err = s.preservedNames(); err != nil {
+			return res, err
+		}
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var errs []error
+	for _, name := range names {
+		if err := s.pruneInstance(name, opts, now, &res); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+// pruneInstance prunes the sets of one instance under its lock.
+func (s Store) pruneInstance(name string, opts PruneOptions, now time.Time, res *PruneResult) error {
+	parent := filepath.Join(s.LogsDir, name)
+	if fi, err := os.Lstat(parent); errors.Is(err, os.ErrNotExist) || (err == nil && !fi.IsDir()) {
+		return nil
+	}
+	if !opts.DryRun {
+		unlock, err := logfile.LockDir(parent)
+		if err != nil {
+			return fmt.Errorf("cannot lock %s: %w", parent, err)
+		}
+		defer unlock()
+	}
+	sets, err := s.setsOf(name)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for i, set := range sets {
+		if !selected(i, len(sets), set, opts, now) {
+			continue
+		}
+		if reason := s.foreignContent(set); reason != "" {
+			res.Skipped = append(res.Skipped, PruneSkip{Set: set, Reason: reason})
+			continue
+		}
+		if opts.DryRun {
+			res.Removed = append(res.Removed, set)
+			res.Freed += set.Size
+			continue
+		}
+		freed, err := s.removeSet(set)
+		res.Freed += freed
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		res.Removed = append(res.Removed, set)
+	}
+	return errors.Join(errs...)
+}
+
+// selected reports whether set, the i-th oldest of n, is selected by every
+// criterion opts gives.
+func selected(i, n int, set Set, opts PruneOptions, now time.Time) bool {
+	if opts.KeepSets >= 0 && i >= n-opts.KeepSets {
+		return false
+	}
+	if opts.OlderThan > 0 && !set.Time.Before(now.Add(-opts.OlderThan)) {
+		return false
+	}
+	return true
+}
+
+// foreignContent returns why set holds something Preserve did not put there, or
+// "" when it holds only logs, the configuration and temporary leftovers.
+func (s Store) foreignContent(set Set) string {
+	entries, err := os.ReadDir(set.Path)
+	if err != nil {
+		return err.Error()
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case !e.Type().IsRegular():
+			return fmt.Sprintf("it holds %s, which is not a regular file; remove the set by hand if it is not needed", name)
+		case !s.preservedName(name):
+			return fmt.Sprintf("it holds %s, which limactl-logkeep does not put there; remove the set by hand if it is not needed", name)
+		}
+	}
+	return ""
+}
+
+// preservedName reports whether Preserve can have put a file of this name in a set.
+func (s Store) preservedName(name string) bool {
+	_, tmp := logfile.IsTempName(name)
+	return tmp || name == s.ConfigFile || strings.HasSuffix(name, ".log") || strings.HasSuffix(name, ".log.gz")
+}
+
+// removeSet removes the files of set and then its empty directory, and returns
+// the bytes freed. A file that is not a regular one of those Preserve makes is
+// left, and then so is the directory.
+func (s Store) removeSet(set Set) (int64, error) {
+	entries, err := os.ReadDir(set.Path)
+	if err != nil {
+		return 0, fmt.Errorf("cannot remove preserved set %s: %w", set.Path, err)
+	}
+	var freed int64
+	for _, e := range entries {
+		path := filepath.Join(set.Path, e.Name())
+		fi, err := os.Lstat(path)
+		if err != nil || !fi.Mode().IsRegular() || !s.preservedName(e.Name()) {
+			return freed, fmt.Errorf("cannot remove preserved set %s: %s changed while pruning; nothing more removed", set.Path, path)
+		}
+		if err := os.Remove(path); err != nil {
+			return freed, fmt.Errorf("cannot remove preserved set %s: %w; the rest of it is still there", set.Path, err)
+		}
+		freed += fi.Size()
+	}
+	if err := os.Remove(set.Path); err != nil {
+		return freed, fmt.Errorf("cannot remove preserved set directory %s (its files were removed): %w", set.Path, err)
+	}
+	return freed, nil
+}

@@ -1,0 +1,117 @@
+package history
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ErrNotFound means the logs asked for do not exist: no instance directory, no
+// preserved set, or no such boot.
+var ErrNotFound = errors.New("no logs found")
+
+// Store says where an installation keeps logs. Every field must be set, except
+// Instances (nil: no instance exists).
+type Store struct {
+	// LogsDir holds the preserved sets: LogsDir/<instance>/<UTC time>[.K].
+	LogsDir string
+	// LogNames are the file names of an instance's active logs ("serial.log", ...).
+	LogNames []string
+	// ConfigFile is the file name of an instance's configuration ("lima.yaml"),
+	// collected with its logs.
+	ConfigFile string
+	// InstanceDir returns the directory of an instance after validating its name.
+	// The directory need not exist.
+	InstanceDir func(name string) (string, error)
+	// ValidName returns an error for a name that cannot be an instance's.
+	ValidName func(name string) error
+	// Instances lists the instances that exist.
+	Instances func() ([]string, error)
+}
+
+// LogBase returns the short name of a log file name: "serial.log" -> "serial".
+func LogBase(name string) string { return strings.TrimSuffix(name, ".log") }
+
+// existingInstanceDir returns the directory of instance name when it exists, or
+// an error wrapping ErrNotFound that tells where preserved logs may be found.
+func (s Store) existingInstanceDir(name string) (string, error) {
+	dir, err := s.InstanceDir(name)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		hint := ""
+		if sets, _ := s.Sets([]string{name}); len(sets) > 0 {
+			hint = fmt.Sprintf("; it has %d preserved set(s): limactl logkeep preserved %s", len(sets), name)
+		}
+		return "", fmt.Errorf("%w: instance %q has no directory %s (deleted?)%s", ErrNotFound, name, dir, hint)
+	case err != nil:
+		return "", fmt.Errorf("cannot read instance %q: %w", name, err)
+	case !fi.IsDir():
+		return "", fmt.Errorf("instance %q: %s is not a directory", name, dir)
+	}
+	return dir, nil
+}
+
+// instanceNames returns the instances that exist, sorted.
+func (s Store) instanceNames() ([]string, error) {
+	if s.Instances == nil {
+		return nil, nil
+	}
+	names, err := s.Instances()
+	if err != nil {
+		return nil, fmt.Errorf("cannot list instances: %w", err)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// preservedNames returns the names of the directories under LogsDir that can be
+// instances' (a missing LogsDir gives none), sorted. Symbolic links are skipped.
+func (s Store) preservedNames() ([]string, error) {
+	entries, err := os.ReadDir(s.LogsDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("cannot list preserved logs in %s: %w", s.LogsDir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && s.ValidName(e.Name()) == nil {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// validateNames checks every name before anything is read.
+func (s Store) validateNames(names []string) error {
+	for _, name := range names {
+		if err := s.ValidName(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileIn stats the regular file name in dir for a listing; ok is false for a
+// missing or non-regular file.
+func fileIn(dir, name string) (File, bool, error) {
+	path := filepath.Join(dir, name)
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return File{}, false, nil
+	} else if err != nil {
+		return File{}, false, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return File{}, false, nil
+	}
+	return File{Name: name, Path: path, Size: fi.Size(), Modified: fi.ModTime(),
+		Compressed: strings.HasSuffix(name, ".gz")}, true, nil
+}

@@ -1,0 +1,42 @@
+package history
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseAge parses a duration for --older-than: Go's syntax ("36h", "90m") or a
+// whole number of days or weeks ("30d", "2w").
+func ParseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if num, ok := strings.CutSuffix(s, suffix); ok {
+			n, err := strconv.Atoi(num)
+			if err != nil || n <= 0 || time.Duration(n) > (1<<62)/unit {
+				return 0, fmt.Errorf("%q is not a duration: use e.g. 30d, 2w or 36h", s)
+			}
+			return time.Duration(n) * unit, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration: use e.g. 30d, 2w or 36h", s)
+	}
+	return d, nil
+}
+
+// HumanSize formats a byte count for people: "512 B", "1.5 KiB", "3.2 MiB".
+func HumanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,56 @@
+package limaadapter
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/lima-vm/lima/pkg/store"
+	"github.com/lima-vm/lima/pkg/store/filenames"
+)
+
+// InstanceNames returns the names of the instances in LIMA_HOME, sorted, as
+// limactl lists them (Lima's store.Instances: every directory whose name does not
+// start with "." or "_"), keeping only names Lima accepts. A missing LIMA_HOME
+// gives no names and no error.
+func InstanceNames() ([]string, error) {
+	all, err := store.Instances()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(all))
+	for _, name := range all {
+		if ValidateName(name) == nil {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// LogBases returns the short names of Lima's logs, LogNames without ".log":
+// serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr.
+func LogBases() []string {
+	bases := make([]string, len(LogNames))
+	for i, name := range LogNames {
+		bases[i] = strings.TrimSuffix(name, ".log")
+	}
+	return bases
+}
+
+// ConsoleLogs returns the file names of an instance's serial console logs, the one
+// most likely to hold the guest's console first: serialv.log (virtio console,
+// hvc0) for a VZ instance, which Lima marks with a vz-identifier file, else
+// serial.log (ttyS0, ttyAMA0 on ARM) as on QEMU. dir is the instance directory; it
+// need not exist.
+func ConsoleLogs(dir string) []string {
+	if _, err := os.Lstat(filepath.Join(dir, filenames.VzIdentifier)); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return []string{filenames.SerialVirtioLog, filenames.SerialLog, filenames.SerialPCILog}
+	}
+	return []string{filenames.SerialLog, filenames.SerialPCILog, filenames.SerialVirtioLog}
+}
+
+// Gone reports whether an Inspect error means the instance does not exist.
+func Gone(err error) bool { return errors.Is(err, ErrNoInstance) }
