@@ -25,6 +25,7 @@ type fakeLima struct {
 	runs      [][]string
 	execs     [][]string
 	runStatus int
+	onRun     func(args []string) // called by Run, e.g. to write what QEMU would
 }
 
 func (f *fakeLima) Inspect(_ context.Context, name string) (limaadapter.Instance, error) {
@@ -41,6 +42,9 @@ func (f *fakeLima) Inspect(_ context.Context, name string) (limaadapter.Instance
 
 func (f *fakeLima) Run(_ context.Context, args ...string) (int, error) {
 	f.runs = append(f.runs, args)
+	if f.onRun != nil {
+		f.onRun(args)
+	}
 	if f.runStatus == 0 && slices.Contains(args, "stop") {
 		f.status[args[len(args)-1]] = "Stopped"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"limactl-logkeep/limaadapter"
 )
@@ -11,6 +12,11 @@ import (
 // StartOptions are limactl-logkeep's own options of start and restart.
 type StartOptions struct {
 	NoRotate bool // start without rotating: Lima will delete the current logs
+	// ShowConsole streams the instance's serial console logs, prefixed, to
+	// ConsoleOut while limactl starts it. limactl is then run as a child (signals
+	// relayed) instead of replacing this process.
+	ShowConsole bool
+	ConsoleOut  io.Writer // nil: os.Stderr
 }
 
 // Start rotates the logs of the instance `limactl start` would boot, when it
@@ -18,10 +24,17 @@ type StartOptions struct {
 // unchanged. A running instance's logs are never renamed; limactl reports it. A
 // rotation failure stops here, before limactl would delete the logs.
 func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
-	if name, ok := limaadapter.StartTarget(inv.Args); ok && !opts.NoRotate {
+	name, ok := limaadapter.StartTarget(inv.Args)
+	if ok && !opts.NoRotate {
 		if err := h.rotateIfStopped(ctx, name); err != nil && !errors.Is(err, ErrRunning) {
 			return 1, notStartedError(name, err)
 		}
+	}
+	if opts.ShowConsole {
+		if ok {
+			return h.runShowingConsole(ctx, name, opts.ConsoleOut, inv.Argv())
+		}
+		h.Log.Warn("Cannot tell which instance limactl start will boot; not showing its console")
 	}
 	return h.Lima.Exec(inv.Argv()...)
 }
@@ -49,6 +62,9 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 		if err := h.rotateIfStopped(ctx, name); err != nil {
 			return 1, notStartedError(name, err)
 		}
+	}
+	if opts.ShowConsole {
+		return h.runShowingConsole(ctx, name, opts.ConsoleOut, inv.With("start", name))
 	}
 	return h.Lima.Exec(inv.With("start", name)...)
 }
