@@ -55,5 +55,15 @@ demo:
 bench:
 	scripts/bench.sh
 
+# Regenerates the command reference docs/limactl-logkeep.md from the CLI itself.
+docs:
+	$(GO) run ./cmd/limactl-logkeep gen-docs > docs/limactl-logkeep.md.tmp
+	mv docs/limactl-logkeep.md.tmp docs/limactl-logkeep.md
+
+# Fails when docs/ is not what `make docs` writes (the unit test TestReferenceDocsAreCurrent checks the same in CI).
+.PHONY: docs-check
+docs-check:
+	@$(GO) run ./cmd/limactl-logkeep gen-docs | diff -u docs/limactl-logkeep.md - || { echo "docs/ is out of date: run make docs and commit it" >&2; exit 1; }
+
 clean:
 	rm -rf bin

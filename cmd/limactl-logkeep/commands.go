@@ -5,7 +5,7 @@ import (
 )
 
 func commands() []*cli.Command {
-	return append(lifecycleCommands(),
+	return withHistory(lifecycleCommands(),
 		&cli.Command{
 			Name:      "rotate",
 			Usage:     "rotate the logs of stopped instances now",

@@ -11,6 +11,7 @@ import (
 // their own few flags are taken out by takeFlag and the rest goes to limactl.
 func lifecycleCommands() []*cli.Command {
 	noRotate := &cli.BoolFlag{Name: "no-rotate", Usage: "start without rotating (Lima will delete the current logs)"}
+	showConsole := &cli.BoolFlag{Name: "show-console", Usage: "stream the serial console to stderr, prefixed, while limactl starts the instance"}
 	strict := &cli.BoolFlag{Name: "strict", Usage: "refuse to delete while any log could not be preserved (also $" + envStrict + ")"}
 	return []*cli.Command{
 		{
@@ -19,19 +20,24 @@ func lifecycleCommands() []*cli.Command {
 			ArgsUsage: "[LIMACTL-START-ARGS...]",
 			Description: `Works out which instance 'limactl start ARGS' would boot (an instance name, --name,
 a YAML file or template URL, none = default), rotates its logs into generation N when it
-exists and is stopped, then runs 'limactl start ARGS' unchanged.
+exists and is stopped, then runs 'limactl start ARGS' unchanged. With --show-console,
+the console log(s) are streamed to stderr, each line prefixed "[INSTANCE serial] ", until
+limactl returns; limactl then runs as a child process (signals relayed) instead of
+replacing this one. The exit status is limactl's either way.
 
 Examples:
    limactl logkeep start                       # the default instance
    limactl logkeep start myvm --timeout 20m    # flags go to limactl start
-   limactl logkeep start --no-rotate myvm      # let Lima delete the logs`,
-			Flags:           []cli.Flag{noRotate},
+   limactl logkeep start --no-rotate myvm      # let Lima delete the logs
+   limactl logkeep start --show-console myvm   # watch it boot: [myvm serial] ... on stderr`,
+			Flags:           []cli.Flag{noRotate, showConsole},
 			SkipFlagParsing: true,
 			Action: func(c *cli.Context) error {
 				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
 					args, skip := takeFlag(args, "no-rotate")
+					args, show := takeFlag(args, "show-console")
 					inv := limaadapter.Invocation{Command: "start", Args: args}
-					return h.Start(c.Context, inv, hooks.StartOptions{NoRotate: skip})
+					return h.Start(c.Context, inv, hooks.StartOptions{NoRotate: skip, ShowConsole: show})
 				})
 			},
 		},
@@ -44,14 +50,16 @@ Examples:
 
 Examples:
    limactl logkeep restart myvm
-   limactl logkeep restart --force myvm`,
-			Flags:           []cli.Flag{noRotate},
+   limactl logkeep restart --force myvm
+   limactl logkeep restart --show-console myvm`,
+			Flags:           []cli.Flag{noRotate, showConsole},
 			SkipFlagParsing: true,
 			Action: func(c *cli.Context) error {
 				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
 					args, skip := takeFlag(args, "no-rotate")
+					args, show := takeFlag(args, "show-console")
 					inv := limaadapter.Invocation{Command: "restart", Args: args}
-					return h.Restart(c.Context, inv, hooks.StartOptions{NoRotate: skip})
+					return h.Restart(c.Context, inv, hooks.StartOptions{NoRotate: skip, ShowConsole: show})
 				})
 			},
 		},

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"limactl-logkeep/history"
+)
+
+func bootsCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "boots",
+		Usage:     "list the boots whose logs an instance keeps, oldest first",
+		ArgsUsage: "INSTANCE",
+		Description: `One row per boot, like 'journalctl --list-boots': its index (0 is the newest boot
+recorded, the current one while the active logs exist; -1 the one before, ...), its
+generation N (the N of <name>.<N>.log; "current" for the active logs), the first and last
+modification time of its files, and each file with its size. Compressed generations
+(.log.gz, see --compress) are listed as they are and read transparently by 'logs'.
+
+JSON (--json): an array, oldest first, of objects with the fields
+   index           number: 0, -1, -2, ...
+   generation      number N, or null for the current (active) logs
+   current         boolean: these are the active logs
+   first_modified  string: RFC 3339 time in UTC
+   last_modified   string: RFC 3339 time in UTC
+   size            number: bytes on disk
+   files           array of {name, log, path, size, modified, compressed}:
+                   name "serial.2.log.gz", log "serial", path, size in bytes on disk,
+                   modified (RFC 3339, UTC), compressed (boolean)
+
+Examples:
+   limactl logkeep boots myvm
+   limactl logkeep boots myvm --json | jq '.[] | select(.index == -1) | .files[].path'`,
+		Flags:        []cli.Flag{jsonFlag()},
+		BashComplete: completeInstances(false),
+		Action: func(c *cli.Context) error {
+			args, ok, err := positionalArgs(c)
+			if !ok || err != nil {
+				return err
+			}
+			if len(args) != 1 {
+				return cli.Exit("boots: name one instance (see --help)", 2)
+			}
+			store, err := newStore(c)
+			if err != nil {
+				return err
+			}
+			boots, err := store.Boots(args[0])
+			if err != nil {
+				return exitFor(err)
+			}
+			if c.Bool("json") {
+				return printJSON(os.Stdout, boots)
+			}
+			if len(boots) == 0 {
+				fmt.Printf("No logs recorded for instance %q yet.\n", args[0])
+				return nil
+			}
+			return bootsTable(os.Stdout, boots)
+		},
+	}
+}
+
+// printJSON writes v indented, with an empty array rather than null.
+func printJSON[T any](w io.Writer, v []T) error {
+	if v == nil {
+		v = []T{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// timeFormat is how tables show times, in the local time zone.
+const timeFormat = "2006-01-02 15:04:05"
+
+func bootsTable(w io.Writer, boots []history.Boot) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "INDEX\tGENERATION\tFIRST\tLAST\tSIZE\tFILES")
+	for _, b := range boots {
+		gen := "current"
+		if !b.Current() {
+			gen = fmt.Sprint(b.Generation)
+		}
+		var files []string
+		for _, f := range b.Files {
+			files = append(files, fmt.Sprintf("%s (%s)", f.Name, history.HumanSize(f.Size)))
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", b.Index, gen, b.First.Local().Format(timeFormat),
+			b.Last.Local().Format(timeFormat), history.HumanSize(b.Size), strings.Join(files, ", "))
+	}
+	return tw.Flush()
+}
+
+func preservedCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "preserved",
+		Usage:     "list the preserved sets of logs (deleted or reset instances)",
+		ArgsUsage: "[INSTANCE...]",
+		Description: `Lists the sets 'delete' and 'factory-reset' kept with --keep-logs or RDD_KEEP_LOGS,
+in <logs-dir>/<instance>/<UTC time>: instance, when it was preserved, number of files,
+total size and path. Without INSTANCE, every instance's sets.
+
+JSON (--json): an array, by instance then time, of objects with the fields
+   instance  string
+   name      string: the set's directory name, <UTC YYYYMMDDTHHMMSSZ>[.K]
+   time      string: when it was preserved, RFC 3339 in UTC
+   path      string: the set's directory
+   size      number: bytes on disk
+   files     array of {name, log, path, size, modified, compressed} as in 'boots'
+             (log is "" for lima.yaml)
+
+Examples:
+   limactl logkeep preserved
+   limactl logkeep preserved myvm --json`,
+		Flags:        []cli.Flag{jsonFlag()},
+		BashComplete: completeInstances(true),
+		Action: func(c *cli.Context) error {
+			args, ok, err := positionalArgs(c)
+			if !ok || err != nil {
+				return err
+			}
+			store, err := newStore(c)
+			if err != nil {
+				return err
+			}
+			sets, err := store.Sets(args)
+			if err != nil {
+				return exitFor(err)
+			}
+			if c.Bool("json") {
+				return printJSON(os.Stdout, sets)
+			}
+			if len(sets) == 0 {
+				fmt.Printf("No preserved logs in %s.\n", store.LogsDir)
+				return nil
+			}
+			return setsTable(os.Stdout, sets)
+		},
+	}
+}
+
+func setsTable(w io.Writer, sets []history.Set) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "INSTANCE\tPRESERVED\tFILES\tSIZE\tPATH")
+	for _, s := range sets {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Instance, s.Time.Local().Format(timeFormat), len(s.Files),
+			history.HumanSize(s.Size), s.Path)
+	}
+	return tw.Flush()
+}
+
+// exitFor turns an error of the history package into an exit: status 1 with the
+// message, or nil.
+func exitFor(err error) error {
+	if err == nil {
+		return nil
+	}
+	var exit cli.ExitCoder
+	if errors.As(err, &exit) {
+		return err
+	}
+	return cli.Exit(err.Error(), 1)
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"limactl-logkeep/history"
+	"limactl-logkeep/limaadapter"
+	"limactl-logkeep/logfile"
+)
+
+// progressThreshold is the bundle size from which collect shows progress on a
+// terminal.
+const progressThreshold = 32 << 20
+
+func collectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "collect",
+		Usage:     "bundle instances' logs, preserved sets and limactl --version into one .tar.gz",
+		ArgsUsage: "[INSTANCE...] -o FILE.tar.gz",
+		Description: `Writes one gzipped tar archive for a bug report or a CI artifact. For each instance
+(default: every instance in LIMA_HOME and every instance with preserved sets): lima.yaml,
+the active and rotated logs (when the instance still exists) and its preserved sets (so a
+deleted instance is collected from them). Compressed generations are stored decompressed.
+
+Inside, under a directory named after FILE:
+   <instance>/instance/lima.yaml, serial.log, serial.1.log, ...
+   <instance>/preserved/<set>/...
+   limactl-version.txt      the output of 'limactl --version' (or why it failed)
+   manifest.json            the last entry: format, created, limactl_logkeep_version,
+                            limactl_version, limactl_version_error, instances
+                            [{name, instance_dir, preserved_sets}], files [{path, source,
+                            size, sha256, modified, gunzipped}], skipped [{source, reason}]
+
+The archive is streamed (memory stays flat whatever the logs' size) to a temporary file
+next to FILE, which becomes FILE (mode 0600) only once complete. An existing FILE is
+refused unless --force. A file that cannot be read is left out with a warning and listed
+under "skipped". Progress is shown on a terminal when the logs are large.
+
+Examples:
+   limactl logkeep collect -o lima-logs.tar.gz
+   limactl logkeep collect myvm -o bug-1234.tar.gz
+   RDD_KEEP_LOGS=1 limactl logkeep delete ci-vm && limactl logkeep collect ci-vm -o artifacts/ci-vm.tar.gz`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the archive to write (required), e.g. logs.tar.gz"},
+			&cli.BoolFlag{Name: "force", Usage: "replace FILE if it exists"},
+		},
+		BashComplete: completeInstances(true),
+		Action:       collectAction,
+	}
+}
+
+func collectAction(c *cli.Context) error {
+	names, ok, err := positionalArgs(c)
+	if !ok || err != nil {
+		return err
+	}
+	out := c.String("output")
+	if out == "" {
+		return cli.Exit("collect: say where to write the bundle with -o FILE.tar.gz", 2)
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return exitFor(err)
+	}
+	if fi, err := os.Lstat(out); err == nil {
+		switch {
+		case fi.IsDir():
+			return cli.Exit(fmt.Sprintf("collect: %s is a directory; give a file name, e.g. %s", out, filepath.Join(out, "lima-logs.tar.gz")), 1)
+		case !c.Bool("force"):
+			return cli.Exit(fmt.Sprintf("collect: %s already exists; choose another name, or add --force to replace it", out), 1)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return exitFor(fmt.Errorf("collect: cannot check %s: %w", out, err))
+	}
+	store, err := newStore(c)
+	if err != nil {
+		return err
+	}
+	log, _ := newLogger(c)
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	file, err := logfile.CreateAtomic(out)
+	if err != nil {
+		return exitFor(fmt.Errorf("collect: %w; check that the directory exists and is writable", err))
+	}
+	defer file.Abort()
+	buf := bufio.NewWriterSize(file, 256<<10)
+	progress := newProgress(os.Stderr)
+	m, err := store.Collect(ctx, buf, history.CollectOptions{
+		Instances:      names,
+		Prefix:         bundlePrefix(out),
+		LimactlVersion: func() (string, error) { return limactlVersion(ctx, c) },
+		ToolVersion:    buildVersion(),
+		Progress:       progress.update,
+		Warn:           func(msg string) { log.Warn(msg) },
+	})
+	progress.done()
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err == nil {
+		err = file.Commit(c.Bool("force"))
+	}
+	if errors.Is(err, context.Canceled) {
+		return cli.Exit("collect: interrupted; nothing was written to "+out, 130)
+	} else if err != nil {
+		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s", err, out))
+	}
+	fi, _ := os.Stat(out)
+	var size int64
+	if fi != nil {
+		size = fi.Size()
+	}
+	fmt.Printf("Wrote %s: %d files of %d instance(s), %s\n", out, len(m.Files), len(m.Instances), history.HumanSize(size))
+	return nil
+}
+
+// bundlePrefix names the archive's top directory after its file: "bug.tar.gz" -> "bug".
+func bundlePrefix(out string) string {
+	base := filepath.Base(out)
+	for _, ext := range []string{".tar.gz", ".tgz", ".tar", ".gz"} {
+		if p, ok := strings.CutSuffix(base, ext); ok {
+			base = p
+			break
+		}
+	}
+	if base == "" || strings.HasPrefix(base, ".") {
+		return "limactl-logkeep-logs"
+	}
+	return base
+}
+
+// limactlVersion returns the output of `limactl --version`.
+func limactlVersion(ctx context.Context, c *cli.Context) (string, error) {
+	path, err := limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	out, err := limaadapter.Limactl{Path: path}.Output(ctx, "--version")
+	return string(out), err
+}
+
+// progress shows collect's progress on a terminal, at most a few times a second,
+// once the total is large enough to be worth it.
+type progress struct {
+	tty   *os.File
+	last  time.Time
+	shown bool
+}
+
+func newProgress(f *os.File) *progress {
+	if !term.IsTerminal(int(f.Fd())) {
+		return &progress{}
+	}
+	return &progress{tty: f}
+}
+
+func (p *progress) update(done, total int64) {
+	if p.tty == nil || total < progressThreshold || (time.Since(p.last) < 200*time.Millisecond && done < total) {
+		return
+	}
+	p.last, p.shown = time.Now(), true
+	fmt.Fprintf(p.tty, "\rcollect: %s of %s (%d%%)   ", history.HumanSize(done), history.HumanSize(total), done*100/max(total, 1))
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintln(p.tty)
+	}
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// keptHome is a LIMA_HOME with instance vm and preserved sets of vm and of the
+// deleted instance gone.
+func keptHome(t *testing.T) (env map[string]string, home string) {
+	home = t.TempDir()
+	instance(t, home, "vm", map[string]string{"serial.log": "vm boot 2\n", "serial.1.log": "vm boot 1\n"})
+	for set, files := range map[string]map[string]string{
+		"vm/20260101T000000Z":   {"serial.log": "vm old\n", "lima.yaml": "old: yes\n"},
+		"gone/20260102T000000Z": {"serial.log": "gone boot 2\n", "serial.1.log": "gone boot 1\n", "lima.yaml": "gone: yes\n"},
+		"gone/20260301T000000Z": {"serial.log": "gone again\n"},
+	} {
+		dir := filepath.Join(home, "_logkeep", set)
+		require.NoError(t, os.MkdirAll(dir, 0o700))
+		for name, content := range files {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+		}
+	}
+	return map[string]string{"LIMA_HOME": home, "LIMACTL": "/nonexistent"}, home
+}
+
+func TestPreserved(t *testing.T) {
+	env, home := keptHome(t)
+	r := run(t, env, "preserved")
+	require.Equal(t, 0, r.status, r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 4, r.stdout)
+	assert.Regexp(t, `^INSTANCE\s+PRESERVED\s+FILES\s+SIZE\s+PATH$`, lines[0])
+	assert.Regexp(t, `^gone\s+2026-0[01]-0[12] \d\d:00:00\s+3\s+34 B\s+`+filepath.Join(home, "_logkeep", "gone", "20260102T000000Z")+`$`, lines[1])
+	assert.Contains(t, lines[3], "vm ")
+
+	r = run(t, env, "preserved", "vm", "--json")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Contains(t, r.stdout, `"instance": "vm"`)
+	assert.Contains(t, r.stdout, `"time": "2026-01-01T00:00:00Z"`)
+	assert.NotContains(t, r.stdout, "gone")
+
+	r = run(t, map[string]string{"LIMA_HOME": t.TempDir()}, "preserved", "--json")
+	assert.Equal(t, "[]\n", r.stdout)
+	r = run(t, map[string]string{"LIMA_HOME": t.TempDir(), "LIMA_LOGKEEP_DIR": "/nonexistent/kept"}, "preserved")
+	assert.Equal(t, "No preserved logs in /nonexistent/kept.\n", r.stdout)
+}
+
+func TestCollectWritesA0600BundleAndRefusesToOverwrite(t *testing.T) {
+	env, home := keptHome(t)
+	limactl, _ := fakeLimactl(t)
+	env["LIMACTL"] = limactl
+	out := filepath.Join(t.TempDir(), "bug-42.tar.gz")
+
+	r := run(t, env, "collect", "-o", out)
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Contains(t, r.stdout, "Wrote "+out)
+	fi, err := os.Stat(out)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	files, manifest := readBundle(t, out)
+	assert.Equal(t, "vm boot 2\n", files["bug-42/vm/instance/serial.log"])
+	assert.Equal(t, "vm boot 1\n", files["bug-42/vm/instance/serial.1.log"])
+	assert.Contains(t, files["bug-42/vm/instance/lima.yaml"], "futureField")
+	assert.Equal(t, "vm old\n", files["bug-42/vm/preserved/20260101T000000Z/serial.log"])
+	assert.Equal(t, "gone boot 1\n", files["bug-42/gone/preserved/20260102T000000Z/serial.1.log"])
+	assert.Equal(t, "gone again\n", files["bug-42/gone/preserved/20260301T000000Z/serial.log"])
+	assert.Equal(t, "fake limactl\n", files["bug-42/limactl-version.txt"], "limactl --version's output")
+	assert.Equal(t, "fake limactl\n", manifest["limactl_version"])
+	entries, err := os.ReadDir(filepath.Dir(out))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left")
+
+	require.NoError(t, os.WriteFile(out, []byte("precious"), 0o644))
+	r = run(t, env, "collect", "vm", "-o", out)
+	assert.Equal(t, 1, r.status)
+	assert.Contains(t, r.stderr, out+" already exists; choose another name, or add --force")
+	assert.Equal(t, "precious", read(t, out))
+
+	r = run(t, env, "collect", "vm", "-o", out, "--force")
+	require.Equal(t, 0, r.status, r.stderr)
+	files, _ = readBundle(t, out)
+	assert.Contains(t, files, "bug-42/vm/instance/serial.log")
+	assert.NotContains(t, files, "bug-42/gone/preserved/20260102T000000Z/serial.log", "only the instance named")
+	fi, err = os.Stat(out)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"collect"}, "-o FILE.tar.gz"},
+		{[]string{"collect", "-o", filepath.Dir(out)}, "is a directory"},
+		{[]string{"collect", "nothing", "-o", filepath.Join(filepath.Dir(out), "n.tar.gz")}, `for instance "nothing"`},
+		{[]string{"collect", "-o", "/nonexistent/dir/x.tar.gz"}, "/nonexistent/dir"},
+	} {
+		r = run(t, env, c.args...)
+		assert.NotEqual(t, 0, r.status, "%q", c.args)
+		assert.Contains(t, r.stderr, c.msg, "%q", c.args)
+	}
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(out), "n.tar.gz"))
+	assert.DirExists(t, filepath.Join(home, "vm"), "collect changes nothing")
+}
+
+// A deleted instance is collected from the sets that delete preserved.
+func TestCollectAfterDeleteWithKeepLogs(t *testing.T) {
+	home := t.TempDir()
+	dir := instance(t, home, "ci", map[string]string{"serial.log": "boot 2 marker\n", "serial.1.log": "boot 1 marker\n"})
+	limactl, argsFile := fakeLimactl(t)
+	env := map[string]string{"LIMA_HOME": home, "LIMACTL": limactl, "RDD_KEEP_LOGS": "1"}
+	r := run(t, env, "delete", "ci")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "delete\nci\n", read(t, argsFile))
+	require.NoError(t, os.RemoveAll(dir)) // what the real limactl delete does
+
+	out := filepath.Join(t.TempDir(), "ci.tar.gz")
+	r = run(t, env, "collect", "ci", "-o", out)
+	require.Equal(t, 0, r.status, r.stderr)
+	files, manifest := readBundle(t, out)
+	var marker1, marker2 bool
+	for name, content := range files {
+		if strings.HasPrefix(name, "ci/ci/preserved/") {
+			marker1 = marker1 || content == "boot 1 marker\n"
+			marker2 = marker2 || content == "boot 2 marker\n"
+		}
+	}
+	assert.True(t, marker1 && marker2, "both boots' logs: %v", files)
+	instances := manifest["instances"].([]any)
+	require.Len(t, instances, 1)
+	assert.Equal(t, "", instances[0].(map[string]any)["instance_dir"], "the instance is gone")
+}
+
+func TestPrune(t *testing.T) {
+	env, home := keptHome(t)
+	kept := filepath.Join(home, "_logkeep")
+
+	r := run(t, env, "prune")
+	assert.Equal(t, 2, r.status)
+	assert.Contains(t, r.stderr, "--older-than DURATION and/or --keep-sets K; nothing was removed")
+
+	r = run(t, env, "prune", "--keep-sets", "0", "--dry-run")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Contains(t, r.stdout, "Would remove "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34 B)\n")
+	assert.Contains(t, r.stdout, "Would free 61 B in 3 set(s).\n")
+	assert.DirExists(t, filepath.Join(kept, "gone", "20260102T000000Z"), "a dry run removes nothing")
+
+	r = run(t, env, "prune", "gone", "--keep-sets", "1")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "Removed "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34 B)\nFreed 34 B in 1 set(s).\n", r.stdout)
+	assert.NoDirExists(t, filepath.Join(kept, "gone", "20260102T000000Z"))
+	assert.DirExists(t, filepath.Join(kept, "gone", "20260301T000000Z"))
+	assert.DirExists(t, filepath.Join(kept, "vm", "20260101T000000Z"))
+
+	r = run(t, env, "prune", "--older-than", "1000w")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "Nothing to prune.\n", r.stdout)
+
+	r = run(t, env, "prune", "--older-than", "1h")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Contains(t, r.stdout, "Freed 27 B in 2 set(s).")
+	assert.Equal(t, "vm boot 2\n", read(t, filepath.Join(home, "vm", "serial.log")), "instance logs are never pruned")
+	assert.Equal(t, "vm boot 1\n", read(t, filepath.Join(home, "vm", "serial.1.log")))
+
+	for _, args := range [][]string{{"prune", "--older-than", "soon"}, {"prune", "--keep-sets", "-1"}, {"prune", "../x", "--keep-sets", "1"}} {
+		r = run(t, env, args...)
+		assert.NotEqual(t, 0, r.status, "%q", args)
+		assert.NotEmpty(t, r.stderr, "%q", args)
+	}
+}
+
+func TestStartShowConsole(t *testing.T) {
+	home := t.TempDir()
+	dir := instance(t, home, "vm", map[string]string{"serial.log": "boot 1 marker\n"})
+	limactl := filepath.Join(t.TempDir(), "limactl")
+	script := `#!/bin/sh
+echo "limactl $*"
+rm -f "$LIMA_HOME/vm/serial.log"
+printf 'boot 2 marker\nLinux version\n' > "$LIMA_HOME/vm/serial.log"
+sleep 0.3
+printf 'login: ' >> "$LIMA_HOME/vm/serial.log"
+exit 3
+`
+	require.NoError(t, os.WriteFile(limactl, []byte(script), 0o755))
+	env := map[string]string{"LIMA_HOME": home, "LIMACTL": limactl}
+
+	r := run(t, env, "start", "--show-console", "vm", "--timeout", "1m")
+	assert.Equal(t, 3, r.status, "limactl's exit status")
+	assert.Equal(t, "limactl start vm --timeout 1m\n", r.stdout, "--show-console is not passed to limactl")
+	assert.Contains(t, r.stderr, "[vm serial] boot 2 marker\n[vm serial] Linux version\n[vm serial] login: \n")
+	assert.NotContains(t, r.stderr, "boot 1 marker")
+	assert.Equal(t, "boot 1 marker\n", read(t, filepath.Join(dir, "serial.1.log")), "rotated first")
+
+	r = run(t, env, "restart", "--show-console", "vm")
+	assert.Equal(t, 3, r.status)
+	assert.Contains(t, r.stdout, "limactl start vm\n")
+	assert.Contains(t, r.stderr, "[vm serial] boot 2 marker\n")
+
+	r = run(t, env, "start", "--help")
+	assert.Contains(t, r.stdout, "--show-console")
+}
