@@ -113,6 +113,30 @@ func TestFaults(t *testing.T) {
 		expectSomewhere(t, tr, dir, filepath.Join(sb.env["LIMA_LOGKEEP_DIR"], "vm"), logs)
 	})
 
+	ta.sub("ENOSPC: instance on a full tmpfs, gzip of an old generation fails, rotate --compress", func(t *testing.T, tr *trial) {
+		small := fixtureDir(t, "LOGKEEP_SMALL_TMPFS")
+		parent, err := os.MkdirTemp(small, "enospc-gz-")
+		if err != nil {
+			missing(t, "cannot write to LOGKEEP_SMALL_TMPFS="+small+": "+err.Error())
+		}
+		t.Cleanup(func() { os.RemoveAll(parent) })
+		sb := newSandbox(t, parent)
+		dir := sb.instance(t, "vm", nil)
+		var st syscall.Statfs_t
+		require.NoError(t, syscall.Statfs(small, &st))
+		// Random data does not compress: the gzip copy of serial.1.log cannot fit next to it.
+		old := writeLog(t, filepath.Join(dir, "serial.1.log"), int64(st.Bavail)*st.Bsize*2/3, 0o644, 1, rng)
+		active := writeLog(t, filepath.Join(dir, "serial.log"), 1000, 0o644, 2, rng)
+		r := sb.run(t, bin, nil, "--compress", "rotate", "vm")
+		expectError(t, tr, r, filepath.Join(dir, "serial.1.log"), "no space left on device")
+		expectIntact(tr, dir, map[string]original{"serial.1.log": old, "serial.2.log": active})
+		for _, name := range listDir(t, dir) {
+			if tempName.MatchString(name) || strings.HasSuffix(name, ".gz") {
+				tr.fail("left behind: %s", name)
+			}
+		}
+	})
+
 	for _, dir := range []string{"tmpfs -> disk", "disk -> tmpfs"} {
 		ta.sub("EXDEV: preserve across filesystems, "+dir, func(t *testing.T, tr *trial) {
 			shm, disk := shmDir(t), t.TempDir()
