@@ -84,6 +84,7 @@ type rotateShape struct {
 	keepAll    bool
 	maxBackups int
 	compress   bool
+	small      bool // logs of at most 64 KiB (few system calls each)
 }
 
 // rotOrig is an original log of a rotation trial and where it is now.
@@ -123,6 +124,9 @@ func newRotateCase(t *testing.T, rng *rand.Rand, parent string, s rotateShape) *
 		for j, b := range bases {
 			base := strings.TrimSuffix(activeNames[b], ".log")
 			size := randomSize(rng)
+			if s.small {
+				size %= 64 << 10
+			}
 			if g == 0 && j == 0 && s.oldBytes > 0 {
 				size = s.oldBytes
 			}
@@ -151,6 +155,9 @@ func newRotateCase(t *testing.T, rng *rand.Rand, parent string, s rotateShape) *
 	for _, i := range rng.Perm(len(activeNames))[:s.actives] {
 		name := activeNames[i]
 		size := randomSize(rng)
+		if s.small {
+			size %= 64 << 10
+		}
 		c.add(t, name, strings.TrimSuffix(name, ".log"), 0, bootCrashed, size)
 	}
 	c.n1 = highest + 1

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +35,14 @@ type driverArgs struct {
 	MaxBackups int      // rotate
 	KeepAll    bool     // rotate
 	Compress   bool     // rotate
+}
+
+// init locks the driver's main goroutine, which runs the operation, to the main thread, the one
+// killAtSyscall traces (an init function is the only place where that is guaranteed).
+func init() {
+	if os.Getenv(driverEnv) != "" {
+		runtime.LockOSThread()
+	}
 }
 
 // runDriver is the driver's main; it returns the exit status.
