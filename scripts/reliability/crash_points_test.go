@@ -37,8 +37,10 @@ func TestCrashAtEveryPreserveSyscall(t *testing.T) {
 // calls in turn, for a layout that renames, prunes and gzips, and one that keeps everything.
 func TestCrashAtEveryRotateSyscall(t *testing.T) {
 	ta := newTally(t, "2 crash: rotate, killed at every file syscall")
-	points := 0
-	defer func() { ta.done(fmt.Sprintf("ptrace: %d kill points, prune+gzip and keep-all", points)) }()
+	points, split := 0, 0
+	defer func() {
+		ta.done(fmt.Sprintf("ptrace: %d kill points (%d between two renames), prune+gzip and keep-all", points, split))
+	}()
 	parent := t.TempDir()
 	for _, shape := range []rotateShape{
 		{actives: 6, oldGens: 3, maxBackups: 2, compress: true, foreignN: true, small: true},
@@ -46,7 +48,12 @@ func TestCrashAtEveryRotateSyscall(t *testing.T) {
 	} {
 		points += everyPoint(t, ta, "rotate", func() (driverArgs, func(*trial)) {
 			c := newRotateCase(t, rand.New(rand.NewPCG(7, 3)), parent, shape)
-			return c.args, func(tr *trial) { c.afterCrash(t, tr) }
+			return c.args, func(tr *trial) {
+				c.afterCrash(t, tr)
+				if c.split {
+					split++
+				}
+			}
 		})
 	}
 }

@@ -31,8 +31,8 @@ const (
 // the next rotations finish the job and clean up.
 func TestCrashDuringRotate(t *testing.T) {
 	ta := newTally(t, "2 crash: rotate (rename, prune, gzip)")
-	killed := 0
-	defer func() { ta.done(fmt.Sprintf("%d killed mid-operation", killed)) }()
+	killed, split := 0, 0
+	defer func() { ta.done(fmt.Sprintf("%d killed mid-operation, %d between two renames", killed, split)) }()
 	rng := newRNG(t)
 	parent := t.TempDir()
 
@@ -45,6 +45,9 @@ func TestCrashDuringRotate(t *testing.T) {
 			tr.fail("rotate failed without a fault: %s", o.opErr)
 		}
 		c.afterCrash(t, tr)
+		if c.split {
+			split++
+		}
 		ta.add(label, tr)
 		os.RemoveAll(c.root)
 		return o
@@ -106,6 +109,7 @@ type rotateCase struct {
 	n1            int         // the generation number the crashed rotation uses
 	bootOf        map[int]int // generation number -> boot, as seen so far
 	compressBytes int64       // bytes the crashed rotation may gzip
+	split         bool        // the crash came between two renames: the boot spans two generations
 	rng           *rand.Rand
 }
 
@@ -178,6 +182,13 @@ func (c *rotateCase) add(t *testing.T, name, base string, n, boot int, size int6
 // retried start), checks, writes the logs of the next boot, rotates again and checks once more.
 func (c *rotateCase) afterCrash(t *testing.T, tr *trial) {
 	c.check(t, tr, "after the crash", c.prunable(append(c.oldNs, c.n1), true), []int{c.n1}, false)
+	var renamed, active bool
+	for _, o := range c.origs {
+		if o.boot == bootCrashed && !o.gone {
+			renamed, active = renamed || o.n != 0, active || o.n == 0
+		}
+	}
+	c.split = renamed && active
 
 	before := c.ourNs(t)
 	res, err := c.rotate()
