@@ -6,10 +6,10 @@
 set -euo pipefail
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 eval "$("$SCRIPTS/setup.sh" --print-env)"
-[ -x "$LIMACTL_REAL" ] && [ -f "$LOGKEEP_TINY_YAML" ] || {
+if [ ! -x "$LIMACTL_REAL" ] || [ ! -f "$LOGKEEP_TINY_YAML" ]; then
 	echo "smoke: run scripts/setup.sh (as root) first" >&2
 	exit 1
-}
+fi
 
 # A short path: Lima's unix sockets live under $LIMA_HOME/<instance>/ (108-byte limit).
 LIMA_HOME=$(mktemp -d /tmp/logkeep-smoke.XXXXXX)
@@ -57,7 +57,13 @@ expect_status Running
 m2=$(marker) || { echo "smoke: no boot marker in serial.log after restart" >&2 && exit 1; }
 echo "smoke: boot 2: $m2"
 [ "$m1" != "$m2" ] || { echo "smoke: the same marker twice" >&2 && exit 1; }
-step "stop (graceful)" limactl stop smoke
-step "delete" limactl delete -f smoke
+# delete -f of a running instance: stops it forcibly (QEMU and the host agent must be gone).
+pids=$(cat "$inst/ha.pid" "$inst/qemu.pid")
+step "delete -f (running)" limactl delete -f smoke
 [ ! -e "$inst" ] || { echo "smoke: $inst still exists after delete" >&2 && exit 1; }
+alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${st:0:1}" != Z ]; } # zombies are gone
+for p in $pids; do
+	for _ in $(seq 25); do alive "$p" || break; sleep 0.2; done
+	! alive "$p" || { echo "smoke: process $p still runs after delete -f" >&2 && exit 1; }
+done
 echo "smoke: OK (accelerator: $LOGKEEP_ACCEL)"
