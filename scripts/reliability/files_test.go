@@ -231,3 +231,17 @@ func listDir(t *testing.T, dir string) []string {
 func isLogName(name string) bool {
 	return strings.HasSuffix(name, ".log") || strings.HasSuffix(name, ".log.gz")
 }
+
+// gunzipAll returns the decompressed content of a gzip file (a .tar.gz bundle: its tar stream).
+func gunzipAll(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}

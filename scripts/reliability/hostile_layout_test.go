@@ -19,8 +19,8 @@ import (
 // nothing is lost.
 func TestHostileLayouts(t *testing.T) {
 	bin := logkeepBin(t)
-	ta := newTally(t, "5 hostile: symlinks, hard links, FIFOs, foreign sets, modes")
-	defer func() { ta.done(ta.skippedNote("nothing outside touched; sets and logs dir 0700; modes kept")) }()
+	ta := newTally(t, "5 hostile: symlinks, hard links, FIFOs, foreign sets, modes, collect")
+	defer func() { ta.done(ta.skippedNote("nothing outside touched; sets and logs dir 0700, bundles 0600; modes kept")) }()
 	rng := newRNG(t)
 	keep := []string{"RDD_KEEP_LOGS=1"}
 
@@ -260,6 +260,48 @@ func TestHostileLayouts(t *testing.T) {
 				tr.fail("%s: want mode 0700, got %v (%v)", d, fi.Mode().Perm(), err)
 			}
 		}
+	})
+
+	ta.sub("collect: bundle 0600, symlinked logs never read into it, output symlink not followed", func(t *testing.T, tr *trial) {
+		sb := newSandbox(t, "")
+		dir := sb.instance(t, "vm", nil)
+		logs := map[string]original{"serial.log": writeLog(t, filepath.Join(dir, "serial.log"), 4096, 0o644, 0, rng)}
+		secret := filepath.Join(sb.outside, "secret")
+		const secretText = "TOP-SECRET-never-in-a-bundle"
+		require.NoError(t, os.WriteFile(secret, []byte(secretText+"\n"), 0o600))
+		require.NoError(t, os.Symlink(secret, filepath.Join(dir, "serialp.log")))
+		require.NoError(t, os.Symlink(secret, filepath.Join(dir, "ha.stderr.1.log")))
+		out := filepath.Join(sb.root, "out")
+		require.NoError(t, os.Mkdir(out, 0o755))
+		before := snapshot(t, sb.outside, nil)
+
+		bundle := filepath.Join(out, "bundle.tar.gz")
+		ok(tr, sb.run(t, bin, nil, "collect", "vm", "-o", bundle))
+		if fi, err := os.Lstat(bundle); err != nil || fi.Mode() != 0o600 {
+			tr.fail("bundle %s: want a regular file 0600, got %v (%v)", bundle, fi.Mode(), err)
+		}
+		content, err := gunzipAll(bundle)
+		if err != nil {
+			tr.fail("bundle: %v", err)
+		}
+		if strings.Contains(string(content), secretText) {
+			tr.fail("the bundle holds the content of a symlink's target outside the instance")
+		}
+		if !strings.Contains(string(content), "boot 0 serial.log") {
+			tr.fail("the bundle does not hold serial.log")
+		}
+
+		link := filepath.Join(out, "link.tar.gz")
+		target := filepath.Join(sb.outside, "target")
+		require.NoError(t, os.WriteFile(target, []byte("keep me\n"), 0o644))
+		require.NoError(t, os.Symlink(target, link))
+		before = snapshot(t, sb.outside, nil)
+		if r := sb.run(t, bin, nil, "collect", "vm", "-o", link); r.status == 0 {
+			tr.fail("collect -o over an existing symlink succeeded without --force")
+		}
+		sb.run(t, bin, nil, "collect", "--force", "vm", "-o", link)
+		outsideUnchanged(t, tr, sb, before)
+		expectIntact(tr, dir, logs)
 	})
 
 	ta.sub("the instance path is a file", func(t *testing.T, tr *trial) {
