@@ -20,7 +20,9 @@ import (
 func TestHostileLayouts(t *testing.T) {
 	bin := logkeepBin(t)
 	ta := newTally(t, "5 hostile: symlinks, hard links, FIFOs, foreign sets, modes, collect")
-	defer func() { ta.done(ta.skippedNote("nothing outside touched; sets and logs dir 0700, bundles 0600; modes kept")) }()
+	defer func() {
+		ta.done(ta.skippedNote("nothing outside touched; sets and logs dir 0700, bundles 0600; modes kept"))
+	}()
 	rng := newRNG(t)
 	keep := []string{"RDD_KEEP_LOGS=1"}
 
