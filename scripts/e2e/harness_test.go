@@ -1,0 +1,173 @@
+// Package e2e proves limactl-logkeep with the real limactl (Lima v1.2.1 built from
+// go.mod), the real QEMU and the tiny test guest, whose /init prints a random
+// "LOGKEEP-BOOT-MARKER <hex>" line on the serial console at every boot.
+//
+// Run by `make test` (scripts/test.sh), as the non-root test user. Prerequisites
+// come from scripts/setup.sh; without them every test fails in CI and is skipped
+// loudly elsewhere.
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// prerequisites are the environment variables scripts/setup.sh and the Makefile provide.
+var prerequisites = []string{"LOGKEEP_BIN", "LIMACTL_REAL", "LOGKEEP_TINY_YAML", "QEMU_SYSTEM_X86_64"}
+
+func requirePrerequisites(t *testing.T) {
+	t.Helper()
+	var missing []string
+	for _, name := range prerequisites {
+		if v := os.Getenv(name); v == "" {
+			missing = append(missing, name)
+		} else if _, err := os.Stat(v); err != nil {
+			missing = append(missing, name+" ("+err.Error()+")")
+		}
+	}
+	if os.Geteuid() == 0 {
+		missing = append(missing, "a non-root user (limactl refuses root; run through scripts/as-test-user)")
+	}
+	if len(missing) == 0 {
+		return
+	}
+	msg := fmt.Sprintf("end-to-end prerequisites missing: %s; run `make test` (scripts/setup.sh prepares them)", strings.Join(missing, ", "))
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip("SKIPPED LOUDLY: " + msg)
+}
+
+// lima is one LIMA_HOME with the commands that act on it.
+type lima struct {
+	t    *testing.T
+	home string
+	env  []string // extra environment for every command
+}
+
+// newLima makes a LIMA_HOME with a short path (Lima's unix sockets must fit in
+// 108 bytes) and stops every instance in it when the test ends.
+func newLima(t *testing.T) *lima {
+	t.Helper()
+	requirePrerequisites(t)
+	home, err := os.MkdirTemp("", "lk")
+	require.NoError(t, err)
+	l := &lima{t: t, home: home}
+	t.Cleanup(func() {
+		entries, _ := os.ReadDir(home)
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), "_") && e.IsDir() {
+				_ = exec.Command(os.Getenv("LIMACTL_REAL"), "stop", "-f", e.Name()).Run()
+			}
+		}
+		_ = os.RemoveAll(home)
+	})
+	return l
+}
+
+// result is what a command did.
+type result struct {
+	stdout, stderr string
+	status         int
+	took           time.Duration
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit status %d\n--- stdout:\n%s--- stderr:\n%s", r.status, r.stdout, r.stderr)
+}
+
+// run runs path with args in this LIMA_HOME, with env added.
+func (l *lima) run(env []string, path string, args ...string) result {
+	l.t.Helper()
+	cmd := exec.Command(path, args...)
+	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+os.Getenv("LIMACTL_REAL")), l.env...)
+	cmd.Env = append(cmd.Env, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	began := time.Now()
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(began)}
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		r.status = exitErr.ExitCode()
+	case err != nil:
+		l.t.Fatalf("cannot run %s: %v", path, err)
+	}
+	return r
+}
+
+// logkeep runs limactl-logkeep with args.
+func (l *lima) logkeep(env []string, args ...string) result {
+	l.t.Helper()
+	return l.run(env, os.Getenv("LOGKEEP_BIN"), args...)
+}
+
+// limactl runs the real limactl with args.
+func (l *lima) limactl(args ...string) result {
+	l.t.Helper()
+	return l.run(nil, os.Getenv("LIMACTL_REAL"), args...)
+}
+
+// must fails the test unless r succeeded, and returns it.
+func (l *lima) must(r result) result {
+	l.t.Helper()
+	require.Equal(l.t, 0, r.status, "%s", r)
+	return r
+}
+
+// create makes the instance name from the tiny guest's template, without booting it.
+func (l *lima) create(name string) string {
+	l.t.Helper()
+	l.must(l.limactl("--tty=false", "create", "--name="+name, os.Getenv("LOGKEEP_TINY_YAML")))
+	return filepath.Join(l.home, name)
+}
+
+// status returns limactl's status word of the instance.
+func (l *lima) status(name string) string {
+	l.t.Helper()
+	return strings.TrimSpace(l.must(l.limactl("list", "--format", "{{.Status}}", name)).stdout)
+}
+
+var markerRE = regexp.MustCompile(`LOGKEEP-BOOT-MARKER [0-9a-f]+`)
+
+// marker returns the boot marker in the file at path, failing when it has none.
+func marker(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	m := markerRE.Find(b)
+	require.NotNil(t, m, "no boot marker in %s", path)
+	return string(m)
+}
+
+// timed logs how long a scenario step took.
+func timed(t *testing.T, what string, began time.Time) {
+	t.Helper()
+	t.Logf("TIME %-58s %6.1fs", what, time.Since(began).Seconds())
+}
+
+// generations returns the generation numbers of base (e.g. "serial") in dir.
+func generations(t *testing.T, dir, base string) []string {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join(dir, base+".*.log"))
+	require.NoError(t, err)
+	var ns []string
+	for _, m := range matches {
+		n := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), base+"."), ".log")
+		if n != "" && !strings.Contains(n, ".") {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}

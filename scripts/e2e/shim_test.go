@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The drop-in: scripts/limactl first on PATH, LIMACTL unset. Every command goes
+// through it; list is identical to the real one; start rotates; factory-reset
+// with RDD_KEEP_LOGS preserves.
+func TestDropInShim(t *testing.T) {
+	t.Parallel()
+	l := newLima(t)
+	shimDir := t.TempDir()
+	shimScript, err := os.ReadFile(filepath.Join("..", "limactl"))
+	require.NoError(t, err)
+	shimPath := filepath.Join(shimDir, "limactl")
+	require.NoError(t, os.WriteFile(shimPath, shimScript, 0o755))
+	require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl-logkeep")))
+	path := []string{
+		"PATH=" + shimDir + ":" + filepath.Dir(os.Getenv("LIMACTL_REAL")) + ":" + os.Getenv("PATH"),
+		"LIMACTL=",
+	}
+	shim := func(env []string, args ...string) result {
+		t.Helper()
+		return l.run(append(path, env...), shimPath, args...)
+	}
+
+	dir := filepath.Join(l.home, "shim")
+	l.must(shim(nil, "--tty=false", "create", "--name=shim", os.Getenv("LOGKEEP_TINY_YAML")))
+	began := time.Now()
+	l.must(shim(nil, "start", "shim"))
+	timed(t, "boot 1: limactl start through the shim", began)
+	boot1 := marker(t, filepath.Join(dir, "serial.log"))
+
+	t.Run("list is the real limactl's, byte for byte", func(t *testing.T) {
+		for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "-q"}, {"list", "ghost"}, {"list", "--no-such-flag"}} {
+			got, want := shim(nil, args...), l.limactl(args...)
+			assert.Equal(t, want.status, got.status, "%q", args)
+			assert.Equal(t, want.stdout, got.stdout, "%q", args)
+			assert.Equal(t, withoutTimes(want.stderr), withoutTimes(got.stderr), "%q", args)
+		}
+	})
+
+	began = time.Now()
+	l.must(shim(nil, "stop", "shim"))
+	l.must(shim(nil, "start", "shim"))
+	timed(t, "boot 2: stop and start through the shim", began)
+	boot2 := marker(t, filepath.Join(dir, "serial.log"))
+	assert.Equal(t, boot1, marker(t, filepath.Join(dir, "serial.1.log")), "start through the shim rotates")
+
+	began = time.Now()
+	l.must(shim([]string{"RDD_KEEP_LOGS=1"}, "factory-reset", "shim"))
+	timed(t, "factory-reset with RDD_KEEP_LOGS=1 through the shim", began)
+	t.Run("factory-reset with RDD_KEEP_LOGS keeps the logs, the instance stays", func(t *testing.T) {
+		assert.Equal(t, "Stopped", l.status("shim"))
+		assert.NoFileExists(t, filepath.Join(dir, "serial.log"))
+		sets := listDir(t, filepath.Join(l.home, "_logkeep", "shim"))
+		require.Len(t, sets, 1)
+		set := filepath.Join(l.home, "_logkeep", "shim", sets[0])
+		assert.Equal(t, boot2, marker(t, filepath.Join(set, "serial.log")))
+		assert.Equal(t, boot1, marker(t, filepath.Join(set, "serial.1.log")))
+	})
+
+	l.must(shim(nil, "delete", "shim"))
+	assert.NoDirExists(t, dir)
+}
+
+var logTime = regexp.MustCompile(`time="[^"]*"`)
+
+// withoutTimes drops logrus' timestamps, which differ between two runs.
+func withoutTimes(s string) string { return logTime.ReplaceAllString(s, `time=""`) }
