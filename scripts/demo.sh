@@ -45,14 +45,20 @@ quiet "$lk" restart "$vm"
 boot2=$(marker "$LIMA_HOME/$vm/serial.log")
 echo "boot 1 console: $(marker "$LIMA_HOME/$vm/serial.1.log")   now in $vm/serial.1.log"
 echo "boot 2 console: $boot2   in $vm/serial.log"
-(cd "$LIMA_HOME/$vm" && ls -l -- *.log)
+say "limactl-logkeep boots $vm ; limactl-logkeep logs $vm -b -1 -n 3"
+"$lk" boots "$vm"
+"$lk" logs "$vm" -b -1 -n 3
 
 say "RDD_KEEP_LOGS=1 limactl-logkeep delete -f $vm"
 RDD_KEEP_LOGS=1 quiet "$lk" delete -f "$vm"
 set=$(find "$LIMA_HOME/_logkeep/$vm" -mindepth 1 -maxdepth 1 -type d | head -n 1)
 "$LIMACTL" list 2>&1 | grep -q "^$vm " && { echo "instance still listed" >&2; exit 1; }
-echo "instance $vm is gone from limactl list; its logs were kept in \$LIMA_HOME/_logkeep/$vm/$(basename "$set"):"
+echo "instance $vm is gone from limactl list; its logs were kept:"
+"$lk" preserved "$vm"
 (cd "$set" && ls -l)
+say "limactl-logkeep collect $vm -o $vm-logs.tar.gz   (one bundle for a bug report or CI)"
+"$lk" collect "$vm" -o "$LIMA_HOME/$vm-logs.tar.gz"
+tar -tzf "$LIMA_HOME/$vm-logs.tar.gz"
 echo "boot 1 console: $(marker "$set/serial.1.log")   in serial.1.log"
 echo "boot 2 console: $(marker "$set/serial.log")   in serial.log"
 [ "$(marker "$set/serial.1.log")" = "$boot1" ] && [ "$(marker "$set/serial.log")" = "$boot2" ] && [ "$boot1" != "$boot2" ]
