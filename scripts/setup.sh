@@ -55,6 +55,13 @@ sha() { sha256sum | cut -c1-64; }
 # Stored input key of an artefact; `fresh NAME KEY` is true when NAME was built from KEY.
 fresh() { [ "$(cat "$CACHE/keys/$1" 2>/dev/null)" = "$2" ]; }
 remember() { mkdir -p "$CACHE/keys" && echo "$2" >"$CACHE/keys/$1"; }
+# replace_dir NEW OLD: NEW takes OLD's place; running programs keep their (unlinked) files.
+replace_dir() {
+	rm -rf "$2.old"
+	[ ! -e "$2" ] || mv -T "$2" "$2.old"
+	mv -T "$1" "$2"
+	rm -rf "$2.old"
+}
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
 
 # apt-get update only when the package lists are missing or a package cannot be had from them.
@@ -106,12 +113,12 @@ ensure_lima() {
 		github.com/lima-vm/lima/cmd/limactl github.com/lima-vm/lima/cmd/lima-guestagent 2>>"$LOG" |
 		sort -u) || die "listing Lima's modules (go list) failed"
 	key=$( { go version; declare -f build_lima; echo "$deps"; } | sha)
-	fresh lima "$key" && [ -x "$PREFIX/bin/limactl" ] && return
+	fresh lima "$key" && [ -x "$PREFIX/bin/limactl" ] && [ -s "$PREFIX/share/lima/lima-guestagent.Linux-x86_64" ] && return
 	say "building limactl and lima-guestagent $LIMA_VERSION (about 2 minutes the first time)"
 	local tmp=$CACHE/.lima.tmp
 	rm -rf "$tmp" && build_lima "$tmp"
 	chmod -R a+rX "$tmp"
-	rm -rf "$PREFIX" && mv "$tmp" "$PREFIX"
+	replace_dir "$tmp" "$PREFIX"
 	remember lima "$key"
 }
 
@@ -194,8 +201,8 @@ ensure_guest() {
 		local tmp=$CACHE/.guest.tmp
 		rm -rf "$tmp" && mkdir -p "$tmp"
 		build_guest "$tmp" "$kpkg"
-		rm -rf "$GUEST" && mv "$tmp" "$GUEST"
-		chmod 0755 "$GUEST"
+		chmod 0755 "$tmp"
+		replace_dir "$tmp" "$GUEST"
 		remember guest "$key"
 	fi
 	# The instance template: cheap, always regenerated from the committed one.
@@ -252,6 +259,9 @@ main() {
 	esac
 	[ "$(id -u)" = 0 ] || { echo "setup: run as root (it installs packages, adds a user, mounts)" >&2 && return 1; }
 	mkdir -p "$CACHE" && chmod 0755 "$CACHE"
+	# One set-up at a time (tests, the demo and CI may all call this).
+	exec 9>"$CACHE/.setup.lock"
+	flock -n 9 || { say "waiting for another setup.sh to finish" && flock 9; }
 	: >"$LOG"
 	ensure_packages
 	ensure_user
