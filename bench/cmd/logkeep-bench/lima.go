@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// lima is target 3, run as the non-root test user (limactl refuses root): `limactl-logkeep wrap
+// list` against `limactl list` with three created (stopped) instances, and `limactl-logkeep start`
+// against `limactl start` on the running tiny test VM.
+func lima(e env) error {
+	if e.Limactl == "" {
+		return fmt.Errorf("-limactl (Lima's real limactl) is required")
+	}
+	home := filepath.Join(e.Work, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	limaEnv := []string{"LIMA_HOME=" + home}
+	limactl := func(timeout time.Duration, args ...string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, e.Limactl, append([]string{"--tty=false"}, args...)...)
+		cmd.Env = append(os.Environ(), limaEnv...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("limactl %s: %w\n%s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	image, tmpl := filepath.Join(e.Work, "empty.img"), filepath.Join(e.Work, "stopped.yaml")
+	if err := os.WriteFile(image, nil, 0o644); err != nil {
+		return err
+	}
+	yaml := "images:\n- location: " + image + "\n  arch: x86_64\nplain: true\n"
+	if err := os.WriteFile(tmpl, []byte(yaml), 0o644); err != nil {
+		return err
+	}
+	for _, name := range []string{"vm1", "vm2", "vm3"} {
+		if err := limactl(time.Minute, "create", "--name", name, tmpl); err != nil {
+			return err
+		}
+	}
+	list := pair{ID: "passthrough-list", Title: "3. pass-through: limactl-logkeep wrap list vs limactl list (3 stopped instances)",
+		A:    side{Label: "limactl-logkeep wrap list", Argv: []string{e.Logkeep, "wrap", "list"}, Env: append(limaEnv, "LIMACTL="+e.Limactl)},
+		B:    side{Label: "limactl list", Argv: []string{e.Limactl, "list"}, Env: limaEnv},
+		Runs: e.runs(41), Warmup: 3, Limit: 1.05}
+	r, err := list.measure()
+	if err != nil {
+		return err
+	}
+	if err := record(e.Results, r); err != nil {
+		return err
+	}
+	return startRunning(e, limaEnv, limactl)
+}
+
+// startRunning boots the tiny test VM and compares starting it again through limactl-logkeep and
+// through limactl, both of which only say it is already running.
+func startRunning(e env, limaEnv []string, limactl func(time.Duration, ...string) error) error {
+	const id, title = "passthrough-start", "3. pass-through: limactl-logkeep start vs limactl start, instance already running"
+	tiny := os.Getenv("LOGKEEP_TINY_YAML")
+	if _, err := os.Stat(tiny); tiny == "" || err != nil || os.Getenv("QEMU_SYSTEM_X86_64") == "" {
+		return record(e.Results, result{ID: id, Title: title, Limit: 1.2,
+			Skipped: "the tiny test VM is not set up (LOGKEEP_TINY_YAML, QEMU_SYSTEM_X86_64 from scripts/setup.sh --print-env)"})
+	}
+	began := time.Now()
+	err := limactl(5*time.Minute, "start", "--name", "tiny", tiny)
+	boot := time.Since(began)
+	defer limactl(time.Minute, "stop", "--force", "tiny")
+	if err != nil {
+		return record(e.Results, result{ID: id, Title: title, Limit: 1.2, Skipped: "the tiny VM did not start: " + err.Error()})
+	}
+	dir := filepath.Join(strings.TrimPrefix(limaEnv[0], "LIMA_HOME="), "tiny")
+	untouched := expectFiles(dir, []string{"serial.log", "ha.pid"}, genNames(1))
+	p := pair{ID: id, Title: title,
+		A: side{Label: "limactl-logkeep start tiny", Argv: []string{e.Logkeep, "start", "tiny", "--tty=false"},
+			Env: append(limaEnv, "LIMACTL="+e.Limactl), Check: untouched},
+		B:    side{Label: "limactl start tiny", Argv: []string{e.Limactl, "start", "tiny", "--tty=false"}, Env: limaEnv, Check: untouched},
+		Runs: e.runs(31), Warmup: 3, Limit: 1.2}
+	r, err := p.measure()
+	if err != nil {
+		return err
+	}
+	r.Note = fmt.Sprintf("(the tiny VM took %.1f s to boot to Running)", boot.Seconds())
+	return record(e.Results, r)
+}

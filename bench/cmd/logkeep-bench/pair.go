@@ -1,0 +1,158 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// side is one command of a pair: how to run it and what to do around each run (not timed).
+type side struct {
+	Label string
+	Argv  []string
+	Env   []string     // added to the environment
+	Prep  func() error // before every run
+	Check func() error // after every run: did it do the job?
+}
+
+// pair compares A (limactl-logkeep) with B (the reference tool), run alternately A, B, A, B, ...
+type pair struct {
+	ID, Title string
+	A, B      side
+	Runs      int
+	Warmup    int
+	// Limit is the target on the median ratio: time(A)/time(B) <= Limit, or with Bytes > 0
+	// throughput(A)/throughput(B) >= Limit. Limit 0 means informative, no target.
+	Limit float64
+	Bytes int64
+}
+
+// sample is one timed run.
+type sample struct {
+	Wall time.Duration
+}
+
+// gnuTime is GNU time, which measures a command's peak RSS from a process of its own: Go's
+// fork/exec shares the parent's memory until exec, so the rusage of a child of this (large)
+// program counts this program's resident set.
+const gnuTime = "/usr/bin/time"
+
+// maxRSS runs the command once more, untimed, under GNU time and returns its peak RSS in bytes,
+// or 0 when GNU time is not installed.
+func (s side) maxRSS() (int64, error) {
+	if _, err := os.Stat(gnuTime); err != nil {
+		return 0, nil
+	}
+	f, err := os.CreateTemp("", "logkeep-bench-rss-")
+	if err != nil {
+		return 0, err
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	timed := s
+	timed.Argv = append([]string{gnuTime, "-f", "%M", "-o", f.Name()}, s.Argv...)
+	if _, err := timed.run(); err != nil {
+		return 0, err
+	}
+	out, err := os.ReadFile(f.Name())
+	if err != nil {
+		return 0, err
+	}
+	fields := strings.Fields(string(out))
+	if len(fields) == 0 {
+		return 0, fmt.Errorf("GNU time printed nothing")
+	}
+	kib, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	return kib << 10, err
+}
+
+// run executes the command once with stdout to /dev/null and stderr kept for an error message.
+func (s side) run() (sample, error) {
+	if s.Prep != nil {
+		if err := s.Prep(); err != nil {
+			return sample{}, fmt.Errorf("%s: preparing: %w", s.Label, err)
+		}
+	}
+	errf, err := os.CreateTemp("", "logkeep-bench-stderr-")
+	if err != nil {
+		return sample{}, err
+	}
+	defer os.Remove(errf.Name())
+	defer errf.Close()
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return sample{}, err
+	}
+	defer devnull.Close()
+	cmd := exec.Command(s.Argv[0], s.Argv[1:]...)
+	cmd.Env = append(os.Environ(), s.Env...)
+	cmd.Stdout, cmd.Stderr = devnull, errf
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		msg, _ := os.ReadFile(errf.Name())
+		return sample{}, fmt.Errorf("%s: %s: %w: %s", s.Label, strings.Join(s.Argv, " "), err, strings.TrimSpace(string(msg)))
+	}
+	smp := sample{Wall: wall}
+	if s.Check != nil {
+		if err := s.Check(); err != nil {
+			return sample{}, fmt.Errorf("%s did not do its job: %w", s.Label, err)
+		}
+	}
+	return smp, nil
+}
+
+// measure runs the pair interleaved and returns its result; it prints progress on stderr.
+func (p pair) measure() (result, error) {
+	if p.Runs < 1 {
+		return result{}, errors.New("no runs")
+	}
+	res := result{ID: p.ID, Title: p.Title, Limit: p.Limit, Bytes: p.Bytes,
+		ALabel: p.A.Label, BLabel: p.B.Label, ACmd: shellJoin(p.A), BCmd: shellJoin(p.B)}
+	fmt.Fprintf(os.Stderr, "== %s: %d warm-up + %d runs each, interleaved\n", p.Title, p.Warmup, p.Runs)
+	for i := -p.Warmup; i < p.Runs; i++ {
+		for j, s := range []side{p.A, p.B} {
+			smp, err := s.run()
+			if err != nil {
+				return res, err
+			}
+			if i < 0 {
+				continue
+			}
+			if j == 0 {
+				res.A = append(res.A, smp)
+			} else {
+				res.B = append(res.B, smp)
+			}
+		}
+	}
+	var err error
+	if res.ARSS, err = p.A.maxRSS(); err == nil {
+		res.BRSS, err = p.B.maxRSS()
+	}
+	return res, err
+}
+
+// shellJoin shows a side's command line as one could type it.
+func shellJoin(s side) string {
+	var parts []string
+	for _, e := range s.Env {
+		parts = append(parts, quote(display.Replace(e)))
+	}
+	for _, a := range s.Argv {
+		parts = append(parts, quote(display.Replace(a)))
+	}
+	return strings.Join(parts, " ")
+}
+
+func quote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\`*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
