@@ -210,23 +210,23 @@ ensure_guest() {
 	chmod 0644 "$GUEST/tiny.yaml.tmp" && mv "$GUEST/tiny.yaml.tmp" "$GUEST/tiny.yaml"
 }
 
-# KVM or TCG for QEMU (read by testvm/qemu-accel): LOGKEEP_ACCEL if set, else a KVM probe (does a
-# KVM guest print its kernel banner within a few seconds?), cached per host kernel and QEMU.
+# KVM or TCG for QEMU (read by testvm/qemu-accel): LOGKEEP_ACCEL if set (kept for later runs), else
+# a KVM probe (does a KVM guest print its kernel banner within a few seconds?), cached per host
+# kernel, QEMU and guest kernel.
 ensure_accel() {
 	local choice key out
 	if [ -n "${LOGKEEP_ACCEL:-}" ]; then
 		case $LOGKEEP_ACCEL in kvm | tcg) choice=$LOGKEEP_ACCEL ;; *) die "LOGKEEP_ACCEL must be kvm or tcg" ;; esac
 	else
-		key=$( { uname -r; pkg_version qemu-system-x86; } | sha)
+		key=$( { uname -r; pkg_version qemu-system-x86; cat "$CACHE/keys/guest"; } | sha)
 		fresh accel "$key" && [ -s "$CACHE/accel" ] && return
 		choice=tcg
-		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-			# Without an initrd the kernel panics and (panic=-1, -no-reboot) QEMU exits at once.
-			out=$(timeout 8 qemu-system-x86_64 -accel kvm -cpu host -m 128 -display none -no-reboot \
-				-serial stdio -kernel "$GUEST/kernel" -append "console=ttyS0 panic=-1" \
-				</dev/null 2>>"$LOG") || true
-			grep -q 'Linux version' <<<"$out" && choice=kvm
-		fi
+		# As the test user, who will run QEMU. Without an initrd the kernel panics at once, and
+		# (panic=-1, -no-reboot) QEMU exits: a working KVM takes a second, a hanging one the timeout.
+		out=$(cd / && runuser -u "$TEST_USER" -- timeout 8 qemu-system-x86_64 -accel kvm -cpu host \
+			-m 128 -display none -no-reboot -serial stdio -kernel "$GUEST/kernel" \
+			-append "console=ttyS0 panic=-1" </dev/null 2>>"$LOG") || true
+		grep -q 'Linux version' <<<"$out" && choice=kvm
 		remember accel "$key"
 	fi
 	[ "$(cat "$CACHE/accel" 2>/dev/null)" = "$choice" ] && return
