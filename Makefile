@@ -12,7 +12,7 @@ LDFLAGS := -X main.version=$(VERSION)
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
 
 # Installs the plugin where Lima >= 2 finds it (<prefix>/libexec/lima) and the
 # drop-in shim in <prefix>/libexec/limactl-logkeep: put that directory first on

@@ -19,8 +19,8 @@ var ErrNotStopped = errors.New("instance is not stopped")
 
 // rotateIfStopped rotates the logs of the instance name when it exists and is
 // stopped, holding the instance's lock from the status check to the last rename.
-// It returns ErrRunning for a running instance, leaving every file alone, and
-// nil without doing anything when the instance does not exist.
+// It returns ErrRunning for a running instance and an error wrapping
+// limaadapter.ErrNoInstance for a missing one, leaving every file alone.
 func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	dir, err := limaadapter.InstanceDir(name)
 	if err != nil {
@@ -28,15 +28,13 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	}
 	unlock, err := logfile.LockDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return fmt.Errorf("instance %q (%s): %w", name, dir, limaadapter.ErrNoInstance)
 	} else if err != nil {
 		return fmt.Errorf("cannot lock instance %q: %w", name, err)
 	}
 	defer unlock()
 	inst, err := h.Lima.Inspect(ctx, name)
-	if errors.Is(err, limaadapter.ErrNoInstance) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	switch {
@@ -66,18 +64,33 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	return nil
 }
 
+// rotateBeforeStart rotates the logs of the instance name before limactl starts
+// it. A missing instance (limactl creates it), a running one (limactl says so)
+// and a failure after every log was renamed (pruning, compressing: the logs are
+// safe, so the start goes on with a warning) are not errors.
+func (h Hooks) rotateBeforeStart(ctx context.Context, name string) error {
+	err := h.rotateIfStopped(ctx, name)
+	switch {
+	case errors.Is(err, ErrRunning), errors.Is(err, limaadapter.ErrNoInstance):
+		return nil // limactl says it runs, or creates it
+	case errors.Is(err, logfile.ErrHousekeeping):
+		h.Log.Warn(err)
+		return nil
+	case err != nil:
+		return notStartedError(name, err)
+	}
+	return nil
+}
+
 // Rotate rotates the logs of each named instance now. Every name is validated
-// before anything is touched; a missing or running instance is an error.
+// before anything is touched; a missing or running instance is an error, and so
+// is a failure to prune or compress after the logs were renamed.
 func (h Hooks) Rotate(ctx context.Context, names []string) error {
 	if err := validateNames(names); err != nil {
 		return err
 	}
 	var errs []error
 	for _, name := range names {
-		if _, err := h.Lima.Inspect(ctx, name); err != nil {
-			errs = append(errs, err)
-			continue
-		}
 		err := h.rotateIfStopped(ctx, name)
 		switch {
 		case errors.Is(err, ErrRunning):

@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -20,16 +19,17 @@ type StartOptions struct {
 }
 
 // Start rotates the logs of the instance `limactl start` would boot, when it
-// exists and is stopped, then hands over to `limactl start` with the arguments
+// exists and is stopped (never for a file, template or URL argument: limactl then
+// creates a new instance and refuses an existing name), then hands over to `limactl start` with the arguments
 // unchanged. A running instance's logs are never renamed; limactl reports it. A
 // rotation failure stops here, before limactl would delete the logs.
 func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
-	name, ok := limaadapter.StartTarget(inv.Args)
-	if ok && !opts.NoRotate {
-		if err := h.rotateIfStopped(ctx, name); err != nil && !errors.Is(err, ErrRunning) {
-			return 1, notStartedError(name, err)
+	if name, ok := limaadapter.StartTargetExisting(inv.Args); ok && !opts.NoRotate {
+		if err := h.rotateBeforeStart(ctx, name); err != nil {
+			return 1, err
 		}
 	}
+	name, ok := limaadapter.StartTarget(inv.Args)
 	if opts.ShowConsole {
 		if ok {
 			return h.runShowingConsole(ctx, name, opts.ConsoleOut, inv.Argv())
@@ -59,8 +59,8 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 		}
 	}
 	if !opts.NoRotate {
-		if err := h.rotateIfStopped(ctx, name); err != nil {
-			return 1, notStartedError(name, err)
+		if err := h.rotateBeforeStart(ctx, name); err != nil {
+			return 1, err
 		}
 	}
 	if opts.ShowConsole {

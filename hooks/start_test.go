@@ -93,13 +93,17 @@ func TestStartStatErrorDoesNotStartTheVM(t *testing.T) {
 	assert.Equal(t, "precious", readFile(t, filepath.Join(dir, "serial.log")))
 }
 
-func TestStartFromYAMLNamesInstanceAfterFile(t *testing.T) {
+// From a file limactl creates a new instance and refuses an existing name, so an
+// existing instance of that name keeps its logs where they are.
+func TestStartFromYAMLNeverRotatesTheExistingInstanceOfThatName(t *testing.T) {
 	fx := newFixture(t)
 	dir := fx.instance(t, "tiny", "Stopped", map[string]string{"serial.log": "A"})
 
 	_, err := fx.hooks.Start(context.Background(), startInv("./templates/tiny.yaml"), StartOptions{})
 	require.NoError(t, err)
-	assert.FileExists(t, filepath.Join(dir, "serial.1.log"))
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+	assert.NoFileExists(t, filepath.Join(dir, "serial.1.log"))
+	assert.Equal(t, [][]string{{"start", "./templates/tiny.yaml"}}, fx.lima.execs)
 }
 
 func TestRestartStopsRotatesStarts(t *testing.T) {
@@ -133,4 +137,29 @@ func skipOrFailAsRoot(t *testing.T) {
 		t.Fatal(msg)
 	}
 	t.Skip("SKIPPED LOUDLY: " + msg)
+}
+
+// Once every log is renamed the logs are safe: a failure to compress an older
+// generation is a warning, and the instance starts.
+func TestStartGoesOnWhenOnlyCompressionFails(t *testing.T) {
+	if os.Geteuid() == 0 {
+		skipOrFailAsRoot(t)
+	}
+	fx := newFixture(t)
+	fx.hooks.Compress = true
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "boot 3", "serial.1.log": "boot 1", "serial.2.log": "boot 2"})
+	require.NoError(t, os.Chmod(filepath.Join(dir, "serial.1.log"), 0o200)) // cannot be read, so not gzipped
+
+	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{})
+	require.NoError(t, err)
+	assert.Len(t, fx.lima.execs, 1, "started")
+	assert.Equal(t, "boot 3", readFile(t, filepath.Join(dir, "serial.3.log")))
+	require.NoError(t, os.Chmod(filepath.Join(dir, "serial.1.log"), 0o600))
+	assert.Equal(t, "boot 1", readFile(t, filepath.Join(dir, "serial.1.log")))
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "serial.log"), []byte("boot 4"), 0o644))
+	require.NoError(t, os.Chmod(filepath.Join(dir, "serial.1.log"), 0o200))
+	err = fx.hooks.Rotate(context.Background(), []string{"vm"})
+	require.Error(t, err, "rotate, asked for explicitly, reports it")
+	assert.Contains(t, err.Error(), "serial.1.log")
 }

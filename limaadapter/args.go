@@ -77,6 +77,20 @@ func parse(args []string, register func(cmd *cobra.Command)) (flags *pflag.FlagS
 // stdin without --name) or would reject the arguments; the caller then passes them
 // through and lets limactl answer.
 func StartTarget(args []string) (name string, ok bool) {
+	name, _, ok = startTarget(args)
+	return name, ok
+}
+
+// StartTargetExisting is StartTarget restricted to the lines with which limactl
+// may boot an instance that already exists: no argument or an instance name.
+// From a file, template or URL limactl creates a new instance, and refuses one
+// whose name is taken, so there are no logs of an earlier boot to keep.
+func StartTargetExisting(args []string) (name string, ok bool) {
+	name, fromTemplate, ok := startTarget(args)
+	return name, ok && !fromTemplate
+}
+
+func startTarget(args []string) (name string, fromTemplate, ok bool) {
 	flags, ok := parse(args, func(cmd *cobra.Command) {
 		cmd.Flags().String("name", "", "")
 		cmd.Flags().Bool("list-templates", false, "")
@@ -85,10 +99,10 @@ func StartTarget(args []string) (name string, ok bool) {
 		cmd.Flags().Duration("timeout", 0, "")
 	})
 	if !ok || flags.NArg() > 1 {
-		return "", false
+		return "", false, false
 	}
 	if list, _ := flags.GetBool("list-templates"); list {
-		return "", false
+		return "", false, false
 	}
 	flagName, _ := flags.GetString("name")
 	arg := flags.Arg(0)
@@ -100,20 +114,21 @@ func StartTarget(args []string) (name string, ok bool) {
 		name = flagName
 	case store.ValidateInstName(arg) == nil:
 		if flagName != "" && flagName != arg {
-			return "", false
+			return "", false, false
 		}
 		name = arg
 	case flagName != "":
-		name = flagName
+		name, fromTemplate = flagName, true
 	case arg == "-":
-		return "", false
+		return "", false, false
 	default:
+		fromTemplate = true
 		name, err = nameFromLocator(arg)
 	}
 	if err != nil || store.ValidateInstName(name) != nil {
-		return "", false
+		return "", false, false
 	}
-	return name, true
+	return name, fromTemplate, true
 }
 
 // nameFromLocator derives an instance name from a template locator as

@@ -44,6 +44,17 @@ func TestStartTarget(t *testing.T) {
 	}
 }
 
+func TestStartTargetExisting(t *testing.T) {
+	for _, args := range [][]string{nil, {"vm"}, {"--name", "vm"}, {"--tty=false", "vm", "--timeout=1m"}} {
+		_, ok := StartTargetExisting(args)
+		assert.True(t, ok, "%q starts an existing instance", args)
+	}
+	for _, args := range [][]string{{"vm.yaml"}, {"../vm"}, {"./vm/"}, {"--name", "vm", "t.yaml"}, {"template://vm"}, {"-"}, {"--help"}} {
+		_, ok := StartTargetExisting(args)
+		assert.False(t, ok, "%q creates a new instance (or starts nothing)", args)
+	}
+}
+
 func TestSplitCommand(t *testing.T) {
 	cases := []struct {
 		argv []string

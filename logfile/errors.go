@@ -10,6 +10,10 @@ import (
 // non-regular file where a regular file is required. Such paths are never followed.
 var ErrNotRegular = errors.New("not a regular file")
 
+// ErrHousekeeping is wrapped by Rotate's error when every active log was renamed (so each is safe
+// as the new generation) but pruning or compressing older generations failed.
+var ErrHousekeeping = errors.New("the logs were rotated, but pruning or compressing older generations failed")
+
 // FileError reports what failed on which file. Op is a short verb phrase ("stat", "rename",
 // "copy", "compress", "remove", ...), Path the file it was applied to, and Dest, when not empty,
 // the destination of a rename, move or copy. Err is the cause; errors.Is sees through it, so

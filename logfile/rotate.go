@@ -67,8 +67,9 @@ type RotateResult struct {
 //     then is the plain file removed. If both forms exist after a crash, the plain one is removed
 //     only when the ".gz" decompresses to identical bytes; otherwise both are kept and reported in
 //     Skipped. Temporary files of an interrupted compression are removed first (Cleaned).
-//   - A prune or compression failure is returned as an error after all renames are done (the
-//     active logs are then safe as generation N); the result tells what happened either way.
+//   - A prune or compression failure is returned after all renames are done, wrapping
+//     ErrHousekeeping (the active logs are then safe as generation N); the result tells what
+//     happened either way.
 func Rotate(dir string, opts RotateOptions) (RotateResult, error) {
 	return rotate(dir, opts, realOps())
 }
@@ -141,7 +142,10 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 			errs = append(errs, err)
 		}
 	}
-	return res, errors.Join(errs...)
+	if len(errs) > 0 {
+		return res, fmt.Errorf("%w: %w", ErrHousekeeping, errors.Join(errs...))
+	}
+	return res, nil
 }
 
 // skip adds name to Skipped unless it is already there (pruning and compression both look at

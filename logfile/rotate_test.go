@@ -368,3 +368,33 @@ func TestListGenerations(t *testing.T) {
 	_, err = ListGenerations(dir, []string{"bad"})
 	require.Error(t, err)
 }
+
+// A failure after every active log was renamed (here pruning cannot stat an old generation) wraps
+// ErrHousekeeping: the logs are safe as the new generation, so a caller may go on. A rename
+// failure never does.
+func TestRotateFailureAfterRenamesIsHousekeeping(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "serial.log"), "boot 2")
+	writeFile(t, filepath.Join(dir, "serial.1.log"), "boot 1")
+	o := realOps()
+	o.lstat = func(path string) (fs.FileInfo, error) {
+		if filepath.Base(path) == "serial.1.log" {
+			return nil, syscall.EIO
+		}
+		return os.Lstat(path)
+	}
+	res, err := rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 1}, o)
+	require.ErrorIs(t, err, ErrHousekeeping)
+	assert.ErrorIs(t, err, syscall.EIO)
+	assert.Contains(t, err.Error(), "serial.1.log")
+	assert.Equal(t, 2, res.Generation)
+	assert.Equal(t, "boot 2", readFile(t, filepath.Join(dir, "serial.2.log")))
+	assert.Equal(t, "boot 1", readFile(t, filepath.Join(dir, "serial.1.log")))
+
+	writeFile(t, filepath.Join(dir, "serial.log"), "boot 3")
+	o = realOps()
+	o.rename = func(string, string) error { return syscall.EIO }
+	_, err = rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 1}, o)
+	require.ErrorIs(t, err, syscall.EIO)
+	assert.NotErrorIs(t, err, ErrHousekeeping)
+}

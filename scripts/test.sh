@@ -28,13 +28,13 @@ unit_packages() { go list ./... | grep -v -e /scripts/e2e -e /scripts/reliabilit
 case $mode in
 unit) step "unit tests"; runtests $(unit_packages) ;;
 e2e) step "end-to-end tests (real limactl, QEMU, tiny guest)"; runtests -timeout 15m -v ./scripts/e2e/ ;;
-reliability) step "reliability suite"; runtests -timeout 10m ./scripts/reliability/ ;;
+reliability) step "reliability suite"; runtests -timeout 10m -v ./scripts/reliability/ ;;
 fuzz) step "fuzzing"; scripts/fuzz.sh ;;
 all)
 	step "unit tests"
 	runtests $(unit_packages)
 	step "reliability suite"
-	runtests -timeout 10m ./scripts/reliability/
+	runtests -timeout 10m -v ./scripts/reliability/
 	step "fuzzing"
 	scripts/fuzz.sh
 	step "end-to-end tests (real limactl, QEMU, tiny guest)"
