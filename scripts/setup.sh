@@ -20,7 +20,7 @@ SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$SCRIPTS")
 TESTVM=$SCRIPTS/testvm
 LOG=$CACHE/setup.log
-PKGS=(qemu-system-x86 qemu-utils busybox-static dropbear-bin openssh-client cpio gzip kmod zsh)
+PKGS=(qemu-system-x86 qemu-utils busybox-static dropbear-bin openssh-client cpio kmod xz-utils zstd zsh)
 # Kernel modules the guest needs (their dependencies are added from modules.dep).
 GUEST_MODULES=(virtio_pci virtio_net virtio_scsi sr_mod isofs button evdev)
 export PATH=$PATH:/usr/local/go/bin
