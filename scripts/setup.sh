@@ -69,7 +69,7 @@ apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; }
 apt_update() { run "apt-get update" apt-get update -q; }
 apt_retry() { # apt_retry DESCRIPTION CMD...: on failure, update the lists once and retry.
 	apt_lists_present || apt_update
-	echo "+ $*" >>"$LOG"
+	echo "+ ${*:2}" >>"$LOG"
 	"${@:2}" >>"$LOG" 2>&1 && return
 	apt_update
 	run "$1" "${@:2}"
@@ -145,9 +145,11 @@ extract_vmlinux() {
 }
 
 # The tiny guest: Debian's kernel, a busybox + dropbear initramfs from testvm/guest/rootfs and the
-# modules it needs, an empty qcow2 disk (Lima wants an image). $1: work dir, $2: kernel NAME=VERSION.
+# modules it needs, an empty qcow2 disk (Lima wants an image), in the work dir $1.
 build_guest() {
-	local work=$1 kpkg=$2 root=$1/root k=$1/pkg kver f
+	local work=$1 root=$1/root k=$1/pkg kpkg kver f
+	kpkg=$(kernel_package) || die "no linux-image-amd64 in the package lists"
+	kpkg=${kpkg%%=*} # the candidate version, which the key names
 	mkdir -p "$work/deb" "$root" "$k"
 	# apt downloads as _apt: let it write there (no "unsandboxed" warning).
 	chown _apt "$work/deb" 2>/dev/null || true
@@ -184,26 +186,29 @@ build_guest() {
 	for f in kernel initrd.cpio disk.qcow2; do [ -s "$work/$f" ] || die "building the guest made no $f"; done
 	chmod 0644 "$work"/*
 }
-ensure_guest() {
-	local kpkg key
-	kpkg=$(kernel_package) || { apt_update; kpkg=$(kernel_package); } ||
+# The guest's input key: kernel package and version, busybox and dropbear versions, the recipe.
+guest_key() {
+	local kpkg
+	kpkg=$(kernel_package) || { apt_update && kpkg=$(kernel_package); } ||
 		die "no linux-image-amd64 in the package lists"
-	key=$( {
+	{
 		echo "$kpkg"
 		pkg_version busybox-static
 		pkg_version dropbear-bin
 		declare -f build_guest extract_vmlinux
 		echo "${GUEST_MODULES[*]}"
 		(cd "$TESTVM/guest" && find rootfs -type f -exec sha256sum {} + | LC_ALL=C sort)
-	} | sha)
-	if ! fresh guest "$key" || [ ! -s "$GUEST/initrd.cpio" ]; then
-		say "building the tiny guest ($kpkg)"
+	} | sha
+}
+ensure_guest() {
+	if ! fresh guest "$(guest_key)" || [ ! -s "$GUEST/initrd.cpio" ]; then
+		say "building the tiny guest"
 		local tmp=$CACHE/.guest.tmp
 		rm -rf "$tmp" && mkdir -p "$tmp"
-		build_guest "$tmp" "$kpkg"
+		build_guest "$tmp"
 		chmod 0755 "$tmp"
 		replace_dir "$tmp" "$GUEST"
-		remember guest "$key"
+		remember guest "$(guest_key)" # again: the download may have had to update the lists
 	fi
 	# The instance template: cheap, always regenerated from the committed one.
 	sed "s|@GUEST@|$GUEST|g" "$TESTVM/tiny.yaml.in" >"$GUEST/tiny.yaml.tmp"
