@@ -13,7 +13,10 @@ if [ "${1:-}" != --as-test-user ]; then
 	eval "$(scripts/setup.sh --print-env)"
 	export LIMA_PREFIX LIMACTL_REAL QEMU_SYSTEM_X86_64 LOGKEEP_ACCEL LOGKEEP_TINY_YAML
 	if [ "$(id -u)" = 0 ]; then
-		exec scripts/as-test-user "$PWD/scripts/demo.sh" --as-test-user
+		repo=$(scripts/in-reach.sh)
+		[ "$repo" = "$PWD" ] || (cd "$repo" && make -s build)
+		cd "$repo"
+		exec scripts/as-test-user "$repo/scripts/demo.sh" --as-test-user
 	fi
 fi
 

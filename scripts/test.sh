@@ -12,10 +12,14 @@ began=$SECONDS
 
 step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - began)); }
 
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && [ -z "${LOGKEEP_SETUP_DONE:-}" ]; then
 	step "set-up"
 	scripts/setup.sh
+	export LOGKEEP_SETUP_DONE=1
+	repo=$(scripts/in-reach.sh)
+	[ "$repo" = "$PWD" ] || LOGKEEP_TEMP_COPY=$repo exec "$repo/scripts/test.sh" "$mode"
 fi
+[ -z "${LOGKEEP_TEMP_COPY:-}" ] || trap 'rm -rf "$LOGKEEP_TEMP_COPY"' EXIT
 eval "$(scripts/setup.sh --print-env)"
 export LOGKEEP_BIN=$PWD/bin/limactl-logkeep
 
