@@ -47,8 +47,8 @@ func (h Hooks) runShowingConsole(ctx context.Context, name string, out io.Writer
 		started := func() bool { once.Do(ready.Done); return false }
 		go func() {
 			defer wg.Done()
-			defer once.Do(ready.Done) // also when FollowNew fails before its first poll
-			if err := logfile.FollowNew(follow, path, pw, logfile.FollowOptions{Poll: consolePoll, StopWhen: started}); err != nil {
+			defer once.Do(ready.Done) // also when Follow fails before its first poll
+			if err := logfile.Follow(follow, path, pw, logfile.FollowOptions{Poll: consolePoll, StopWhen: started, SkipExisting: true}); err != nil {
 				h.Log.Warnf("Stopped showing the console log %s: %v", path, err)
 			}
 			pw.Flush()

@@ -19,6 +19,12 @@ type FollowOptions struct {
 	// Lines, when > 0, starts with only the last Lines lines of the file present when Follow is
 	// called instead of its whole content. A file that appears later is always written whole.
 	Lines int
+	// SkipExisting skips the whole content of the file present when Follow is called, like
+	// `tail -F -n 0`, and overrides Lines: only data written from then on is written, and a file
+	// that replaces it later (or appears) is written whole. StopWhen is first called after that
+	// content has been skipped, so a caller learns from that first call that writes from then on
+	// will be seen.
+	SkipExisting bool
 }
 
 // Follow writes the content of the log at path to w, then new data as it is appended, like
@@ -39,6 +45,15 @@ func Follow(ctx context.Context, path string, w io.Writer, opts FollowOptions) e
 	fl := &follower{path: path, w: w, buf: make([]byte, 32<<10)}
 	defer fl.close()
 	tailN := opts.Lines
+	if opts.SkipExisting {
+		if err := fl.open(0); err != nil {
+			return err
+		}
+		if fl.file != nil {
+			fl.off = fl.info.Size()
+		}
+		tailN = 0
+	}
 	timer := time.NewTimer(poll)
 	defer timer.Stop()
 	for {

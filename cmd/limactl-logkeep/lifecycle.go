@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"limactl-logkeep/hooks"
@@ -32,14 +34,7 @@ Examples:
    limactl logkeep start --show-console myvm   # watch it boot: [myvm serial] ... on stderr`,
 			Flags:           []cli.Flag{noRotate, showConsole},
 			SkipFlagParsing: true,
-			Action: func(c *cli.Context) error {
-				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
-					args, skip := takeFlag(args, "no-rotate")
-					args, show := takeFlag(args, "show-console")
-					inv := limaadapter.Invocation{Command: "start", Args: args}
-					return h.Start(c.Context, inv, hooks.StartOptions{NoRotate: skip, ShowConsole: show})
-				})
-			},
+			Action:          startAction("start", hooks.Hooks.Start),
 		},
 		{
 			Name:      "restart",
@@ -54,14 +49,7 @@ Examples:
    limactl logkeep restart --show-console myvm`,
 			Flags:           []cli.Flag{noRotate, showConsole},
 			SkipFlagParsing: true,
-			Action: func(c *cli.Context) error {
-				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
-					args, skip := takeFlag(args, "no-rotate")
-					args, show := takeFlag(args, "show-console")
-					inv := limaadapter.Invocation{Command: "restart", Args: args}
-					return h.Restart(c.Context, inv, hooks.StartOptions{NoRotate: skip, ShowConsole: show})
-				})
-			},
+			Action:          startAction("restart", hooks.Hooks.Restart),
 		},
 		{
 			Name:      "delete",
@@ -78,14 +66,7 @@ Examples:
    limactl logkeep --keep-logs delete --force --strict vm1 vm2`,
 			Flags:           []cli.Flag{strict},
 			SkipFlagParsing: true,
-			Action: func(c *cli.Context) error {
-				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
-					args, s := takeFlag(args, "strict")
-					h.Strict = h.Strict || s
-					inv := limaadapter.Invocation{Command: "delete", Args: args}
-					return h.Delete(c.Context, inv)
-				})
-			},
+			Action:          removeAction("delete", hooks.Hooks.Delete),
 		},
 		{
 			Name:      "factory-reset",
@@ -98,14 +79,7 @@ Example:
    RDD_KEEP_LOGS=1 limactl logkeep factory-reset myvm`,
 			Flags:           []cli.Flag{strict},
 			SkipFlagParsing: true,
-			Action: func(c *cli.Context) error {
-				return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
-					args, s := takeFlag(args, "strict")
-					h.Strict = h.Strict || s
-					inv := limaadapter.Invocation{Command: "factory-reset", Args: args}
-					return h.FactoryReset(c.Context, inv)
-				})
-			},
+			Action:          removeAction("factory-reset", hooks.Hooks.FactoryReset),
 		},
 		{
 			Name:      "wrap",
@@ -128,6 +102,29 @@ Examples:
 				return exitWith(h.Wrap(c.Context, c.Args().Slice()))
 			},
 		},
+	}
+}
+
+// startAction runs start or restart with --no-rotate and --show-console taken out.
+func startAction(command string, hook func(hooks.Hooks, context.Context, limaadapter.Invocation, hooks.StartOptions) (int, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
+			args, noRotate := takeFlag(args, "no-rotate")
+			args, showConsole := takeFlag(args, "show-console")
+			inv := limaadapter.Invocation{Command: command, Args: args}
+			return hook(h, c.Context, inv, hooks.StartOptions{NoRotate: noRotate, ShowConsole: showConsole})
+		})
+	}
+}
+
+// removeAction runs delete or factory-reset with --strict taken out.
+func removeAction(command string, hook func(hooks.Hooks, context.Context, limaadapter.Invocation) (int, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		return lifecycle(c, func(h hooks.Hooks, args []string) (int, error) {
+			args, strict := takeFlag(args, "strict")
+			h.Strict = h.Strict || strict
+			return hook(h, c.Context, limaadapter.Invocation{Command: command, Args: args})
+		})
 	}
 }
 

@@ -13,25 +13,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// followNewBuffer is a bytes.Buffer safe for a writer goroutine and a reading test.
-type followNewBuffer struct {
+// skipExistingBuffer is a bytes.Buffer safe for a writer goroutine and a reading test.
+type skipExistingBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *followNewBuffer) Write(p []byte) (int, error) {
+func (b *skipExistingBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *followNewBuffer) String() string {
+func (b *skipExistingBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
-// signalOnce returns a StopWhen that closes started at its first call (FollowNew has
+// signalOnce returns a StopWhen that closes started at its first call (Follow with SkipExisting has
 // then looked at the file) and never stops.
 func signalOnce(started chan struct{}) func() bool {
 	var once sync.Once
@@ -41,15 +41,15 @@ func signalOnce(started chan struct{}) func() bool {
 	}
 }
 
-func TestFollowNewSkipsExistingContentAndReadsReplacementWhole(t *testing.T) {
+func TestFollowSkipExistingSkipsExistingContentAndReadsReplacementWhole(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "serial.log")
 	require.NoError(t, os.WriteFile(path, []byte("old boot\n"), 0o644))
-	var out followNewBuffer
+	var out skipExistingBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	started := make(chan struct{})
 	go func() {
-		done <- FollowNew(ctx, path, &out, FollowOptions{Poll: 5 * time.Millisecond, StopWhen: signalOnce(started)})
+		done <- Follow(ctx, path, &out, FollowOptions{Poll: 5 * time.Millisecond, StopWhen: signalOnce(started), SkipExisting: true})
 	}()
 	<-started
 
@@ -69,14 +69,14 @@ func TestFollowNewSkipsExistingContentAndReadsReplacementWhole(t *testing.T) {
 	assert.NotContains(t, out.String(), "old boot")
 }
 
-func TestFollowNewFileCreatedLaterIsWrittenWholeAndDrainedAtTheEnd(t *testing.T) {
+func TestFollowSkipExistingFileCreatedLaterIsWrittenWholeAndDrainedAtTheEnd(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing-dir", "serial.log")
-	var out followNewBuffer
+	var out skipExistingBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	started := make(chan struct{})
 	go func() {
-		done <- FollowNew(ctx, path, &out, FollowOptions{Poll: time.Hour, StopWhen: signalOnce(started)})
+		done <- Follow(ctx, path, &out, FollowOptions{Poll: time.Hour, StopWhen: signalOnce(started), SkipExisting: true})
 	}()
 	<-started
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
