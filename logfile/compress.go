@@ -64,15 +64,13 @@ func cleanCompressTemps(dir string, bases map[string]int, res *RotateResult) err
 		if _, mine := bases[g.Base]; !mine {
 			continue
 		}
-		path := filepath.Join(dir, name)
-		if _, err := lstatRegular(path); err != nil {
-			continue
+		removed, err := removeTemp(filepath.Join(dir, name))
+		if err != nil {
+			errs = append(errs, err)
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, fileErr("remove leftover temporary file", path, "", err))
-			continue
+		if removed {
+			res.Cleaned = append(res.Cleaned, name)
 		}
-		res.Cleaned = append(res.Cleaned, name)
 	}
 	return errors.Join(errs...)
 }

@@ -274,16 +274,14 @@ func cleanLeftovers(destParent string, res *PreserveResult) error {
 			if _, ok := isTempName(name); !ok {
 				continue
 			}
-			path := filepath.Join(dir, name)
-			if _, err := lstatRegular(path); err != nil {
-				continue
+			removed, err := removeTemp(filepath.Join(dir, name))
+			if err != nil {
+				errs = append(errs, err)
 			}
-			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				errs = append(errs, fileErr("remove leftover temporary file", path, "", err))
-				continue
+			if removed {
+				left--
+				res.Cleaned = append(res.Cleaned, filepath.Join(set, name))
 			}
-			left--
-			res.Cleaned = append(res.Cleaned, filepath.Join(set, name))
 		}
 		if left == 0 {
 			if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
