@@ -26,6 +26,9 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if limaadapter.HostAgentAlive(dir) { // the fast answer for a running instance
+		return fmt.Errorf("instance %q: %w", name, ErrRunning)
+	}
 	unlock, err := logfile.LockDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("instance %q (%s): %w", name, dir, limaadapter.ErrNoInstance)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -162,4 +163,17 @@ func TestStartGoesOnWhenOnlyCompressionFails(t *testing.T) {
 	err = fx.hooks.Rotate(context.Background(), []string{"vm"})
 	require.Error(t, err, "rotate, asked for explicitly, reports it")
 	assert.Contains(t, err.Error(), "serial.1.log")
+}
+
+// A live host agent means limactl start refuses to boot the instance again
+// (ha.pid exists), whatever else Lima reports: its logs are left alone and
+// limactl answers.
+func TestStartWithLiveHostAgentLeavesLogsToLimactl(t *testing.T) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", "Broken", map[string]string{"serial.log": "A", "ha.pid": strconv.Itoa(os.Getpid())})
+
+	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+	assert.Equal(t, [][]string{{"start", "vm"}}, fx.lima.execs)
 }
