@@ -5,7 +5,7 @@ PREFIX  ?= /usr/local
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 BIN     := bin/limactl-logkeep
-LDFLAGS := -X main.version=$(VERSION)
+LDFLAGS := -s -w -X main.version=$(VERSION)
 
 .PHONY: all build install uninstall setup test unit e2e reliability fuzz lint demo bench docs clean
 
