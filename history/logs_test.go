@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"limactl-logkeep/internal/testutil"
 	"limactl-logkeep/logfile"
 )
 
@@ -140,27 +140,10 @@ func gzipFile(t *testing.T, path string) string {
 	return filepath.Join(dir, "serial.1.log.gz")
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestFollowGoesOnWhenTheLogIsRecreatedAndStopsWhenTold(t *testing.T) {
 	fx := newFixture(t)
 	dir := fx.instance(t, "vm", map[string]string{"serial.log": "one\ntwo\nthree\n"})
-	var out lockedBuffer
+	var out testutil.Buffer
 	stop := make(chan struct{})
 	done := make(chan error)
 	go func() {

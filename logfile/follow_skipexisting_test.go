@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,25 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
-
-// skipExistingBuffer is a bytes.Buffer safe for a writer goroutine and a reading test.
-type skipExistingBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *skipExistingBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *skipExistingBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // signalOnce returns a StopWhen that closes started at its first call (Follow with SkipExisting has
 // then looked at the file) and never stops.
@@ -44,7 +27,7 @@ func signalOnce(started chan struct{}) func() bool {
 func TestFollowSkipExistingSkipsExistingContentAndReadsReplacementWhole(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "serial.log")
 	require.NoError(t, os.WriteFile(path, []byte("old boot\n"), 0o644))
-	var out skipExistingBuffer
+	var out testutil.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	started := make(chan struct{})
@@ -71,7 +54,7 @@ func TestFollowSkipExistingSkipsExistingContentAndReadsReplacementWhole(t *testi
 
 func TestFollowSkipExistingFileCreatedLaterIsWrittenWholeAndDrainedAtTheEnd(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing-dir", "serial.log")
-	var out skipExistingBuffer
+	var out testutil.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	started := make(chan struct{})

@@ -6,37 +6,20 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
-// lockedBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startFollow runs Follow in the background; wait cancels it and returns its error.
-func startFollow(t *testing.T, path string, opts FollowOptions) (out *lockedBuffer, wait func() error) {
+func startFollow(t *testing.T, path string, opts FollowOptions) (out *testutil.Buffer, wait func() error) {
 	t.Helper()
-	out = &lockedBuffer{}
+	out = &testutil.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Follow(ctx, path, out, opts) }()
@@ -45,7 +28,7 @@ func startFollow(t *testing.T, path string, opts FollowOptions) (out *lockedBuff
 }
 
 // waitFor waits (generously: this is a correctness check, not a timing one) until out is want.
-func waitFor(t *testing.T, out *lockedBuffer, want string) {
+func waitFor(t *testing.T, out *testutil.Buffer, want string) {
 	t.Helper()
 	require.Eventually(t, func() bool { return out.String() == want }, 20*time.Second, 5*time.Millisecond,
 		"want %q", want)

@@ -14,13 +14,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // bootsInstance makes instance vm in a new LIMA_HOME with generations 1 and 2 and
@@ -237,26 +238,8 @@ func readBundle(t *testing.T, path string) (map[string]string, map[string]any) {
 	return files, manifest
 }
 
-// lockedBuffer collects a background process' output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // background starts limactl-logkeep with args and returns it with its output.
-func background(t *testing.T, env map[string]string, args ...string) (*exec.Cmd, *lockedBuffer, *lockedBuffer) {
+func background(t *testing.T, env map[string]string, args ...string) (*exec.Cmd, *testutil.Buffer, *testutil.Buffer) {
 	t.Helper()
 	self, err := os.Executable()
 	require.NoError(t, err)
@@ -265,7 +248,7 @@ func background(t *testing.T, env map[string]string, args ...string) (*exec.Cmd,
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &testutil.Buffer{}, &testutil.Buffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })

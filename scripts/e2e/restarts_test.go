@@ -10,12 +10,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // One instance through five boots: rotation at start, a start on a running
@@ -176,12 +177,12 @@ func tarContent(t *testing.T, path string) string {
 // follower is a limactl-logkeep process running in the background.
 type follower struct {
 	cmd *exec.Cmd
-	out *syncBuffer
+	out *testutil.Buffer
 }
 
 func startFollower(t *testing.T, l *lima, args ...string) *follower {
 	t.Helper()
-	f := &follower{out: &syncBuffer{}}
+	f := &follower{out: &testutil.Buffer{}}
 	f.cmd = exec.Command(os.Getenv("LOGKEEP_BIN"), args...)
 	f.cmd.Env = append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+os.Getenv("LIMACTL_REAL"))
 	f.cmd.Stdout, f.cmd.Stderr = f.out, f.out
@@ -198,22 +199,4 @@ func (f *follower) wait(t *testing.T, want string) string {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return f.out.String()
-}
-
-// syncBuffer is a bytes.Buffer safe for a writing process and a reading test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
