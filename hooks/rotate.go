@@ -55,14 +55,14 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)
 	}
-	if err != nil {
-		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
-	}
 	if res.Generation > 0 {
 		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%d files)", name, res.Generation, len(res.Renamed))
 	}
 	for _, pruned := range res.Pruned {
 		h.Log.Debugf("Pruned %s of instance %q (--max-backups %d)", pruned, name, h.MaxBackups)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
 	}
 	return nil
 }
