@@ -6,13 +6,15 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 BIN     := bin/limactl-logkeep
 LDFLAGS := -s -w -X main.version=$(VERSION)
+# Static and stripped, without urfave/cli's man/markdown generators (unused; docs/ has its own
+# generator): every command starts sooner. See bench/FINDINGS.md.
 
 .PHONY: all build install uninstall setup test unit e2e reliability fuzz lint demo bench docs clean
 
 all: build
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
+	CGO_ENABLED=0 $(GO) build -trimpath -tags urfave_cli_no_docs -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
 
 # Installs the plugin where Lima >= 2 finds it (<prefix>/libexec/lima) and the
 # drop-in shim in <prefix>/libexec/limactl-logkeep: put that directory first on
