@@ -1,9 +1,7 @@
 package history
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,29 +17,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// untar reads a tar.gz into a map of entry name to content, in order.
-func untar(t *testing.T, data []byte) (map[string]string, []string) {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	require.NoError(t, err)
-	tr := tar.NewReader(zr)
-	files := map[string]string{}
-	var order []string
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		require.NoError(t, err)
-		b, err := io.ReadAll(tr)
-		require.NoError(t, err)
-		files[hdr.Name] = string(b)
-		order = append(order, hdr.Name)
-	}
-	return files, order
-}
+	"limactl-logkeep/internal/testutil"
+)
 
 func version() (string, error) { return "limactl version 1.2.1\n", nil }
 
@@ -84,7 +62,7 @@ func TestCollectContentsAndChecksums(t *testing.T) {
 		Progress: func(done, total int64) { progress = append(progress, done, total) },
 	})
 	require.NoError(t, err)
-	files, order := untar(t, out.Bytes())
+	files, order := testutil.Untar(t, &out)
 	got := checkManifest(t, files, order, "bundle")
 	assert.Equal(t, m.Files, got.Files)
 
@@ -140,7 +118,7 @@ func TestCollectNamedInstancesAndDeletedOnes(t *testing.T) {
 	m, err := fx.store.Collect(context.Background(), &out, CollectOptions{Instances: []string{"gone"}, Prefix: "p",
 		LimactlVersion: func() (string, error) { return "", errors.New("limactl not found") }})
 	require.NoError(t, err, "a deleted instance's preserved sets are enough, and limactl is not needed")
-	files, order := untar(t, out.Bytes())
+	files, order := testutil.Untar(t, &out)
 	checkManifest(t, files, order, "p")
 	assert.Equal(t, "deleted boot 1", files["p/gone/preserved/20260102T000000Z/serial.1.log"])
 	assert.Equal(t, "deleted boot 2", files["p/gone/preserved/20260102T000000Z/serial.log"])
@@ -167,7 +145,7 @@ func TestCollectLeavesOutUnreadableFilesAndSaysSo(t *testing.T) {
 	var out bytes.Buffer
 	m, err := fx.store.Collect(context.Background(), &out, CollectOptions{Prefix: "p", Warn: func(s string) { warned = append(warned, s) }})
 	require.NoError(t, err)
-	files, order := untar(t, out.Bytes())
+	files, order := testutil.Untar(t, &out)
 	checkManifest(t, files, order, "p")
 	assert.Equal(t, "ok", files["p/vm/instance/serial.log"])
 	assert.NotContains(t, files, "p/vm/instance/serialv.log", "symbolic links are never followed")

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -206,21 +203,9 @@ func readBundle(t *testing.T, path string) (map[string]string, map[string]any) {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	tr := tar.NewReader(zr)
-	files := map[string]string{}
-	var last string
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		require.NoError(t, err)
-		b, err := io.ReadAll(tr)
-		require.NoError(t, err)
-		files[hdr.Name], last = string(b), hdr.Name
-	}
+	files, order := testutil.Untar(t, f)
+	require.NotEmpty(t, order)
+	last := order[len(order)-1]
 	require.True(t, strings.HasSuffix(last, "/manifest.json"), "the manifest is the last entry")
 	var manifest map[string]any
 	require.NoError(t, json.Unmarshal([]byte(files[last]), &manifest))
@@ -241,13 +226,7 @@ func readBundle(t *testing.T, path string) (map[string]string, map[string]any) {
 // background starts limactl-logkeep with args and returns it with its output.
 func background(t *testing.T, env map[string]string, args ...string) (*exec.Cmd, *testutil.Buffer, *testutil.Buffer) {
 	t.Helper()
-	self, err := os.Executable()
-	require.NoError(t, err)
-	cmd := exec.Command(self, args...)
-	cmd.Env = []string{"LOGKEEP_TEST_RUN_MAIN=1", "HOME=" + os.Getenv("HOME"), "PATH=" + os.Getenv("PATH")}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd := program(t, env, args...)
 	stdout, stderr := &testutil.Buffer{}, &testutil.Buffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	require.NoError(t, cmd.Start())

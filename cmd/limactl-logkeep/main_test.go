@@ -30,8 +30,9 @@ type result struct {
 	status         int
 }
 
-// run runs limactl-logkeep with args in env (added to a minimal environment).
-func run(t *testing.T, env map[string]string, args ...string) result {
+// program returns the command running this test binary as limactl-logkeep with
+// args, in a minimal environment plus env.
+func program(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
 	t.Helper()
 	self, err := os.Executable()
 	require.NoError(t, err)
@@ -40,9 +41,16 @@ func run(t *testing.T, env map[string]string, args ...string) result {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	return cmd
+}
+
+// run runs limactl-logkeep with args in env (added to a minimal environment).
+func run(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	cmd := program(t, env, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	status, err := limaadapter.ExitStatus(err)
 	require.NoError(t, err)
 	return result{stdout.String(), stderr.String(), status}

@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,19 +154,10 @@ func tarContent(t *testing.T, path string) string {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	tr := tar.NewReader(gz)
+	files, order := testutil.Untar(t, f)
 	var all strings.Builder
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		all.WriteString(h.Name + "\n")
-		_, err = io.Copy(&all, tr)
-		require.NoError(t, err)
+	for _, name := range order {
+		all.WriteString(name + "\n" + files[name])
 	}
 	return all.String()
 }
