@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // AtomicFile is a file being written under a temporary name next to its final path,
@@ -31,7 +32,13 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 // error then satisfies errors.Is(err, fs.ErrExist)); with replace it replaces a
 // file at path but not a directory. On failure the temporary file is removed and
 // whatever was at path is left as it was.
-func (a *AtomicFile) Commit(replace bool) (err error) {
+func (a *AtomicFile) Commit(replace bool) error {
+	return a.commit(replace, time.Time{})
+}
+
+// commit is Commit that also gives the file the modification time mtime (unless
+// zero) before it takes its final name.
+func (a *AtomicFile) commit(replace bool, mtime time.Time) (err error) {
 	if a.done {
 		return errors.New("commit " + a.final + ": already committed or aborted")
 	}
@@ -48,6 +55,11 @@ func (a *AtomicFile) Commit(replace bool) (err error) {
 	}
 	if err != nil {
 		return fileErr("write", tmp, "", err)
+	}
+	if !mtime.IsZero() {
+		if err = setModTime(tmp, mtime); err != nil {
+			return fileErr("set modification time of", tmp, "", err)
+		}
 	}
 	if replace {
 		err = os.Rename(tmp, a.final)

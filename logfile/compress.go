@@ -137,22 +137,14 @@ func compressFile(dir string, g Name, res *RotateResult) error {
 
 // writeGzipAtomic gzips in (whose info is fi) to a temporary file next to gzPath, fsyncs it, and
 // renames it to gzPath without replacing; mode and modification time follow fi.
-func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) (err error) {
-	dir := filepath.Dir(gzPath)
-	tmp, err := createTemp(dir, filepath.Base(gzPath))
+func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) error {
+	plain := filepath.Join(filepath.Dir(gzPath), plainName)
+	out, err := CreateAtomic(gzPath)
 	if err != nil {
-		return fileErr("compress", filepath.Join(dir, plainName), gzPath, err)
+		return fileErr("compress", plain, gzPath, err)
 	}
-	tmpName := tmp.Name()
-	defer func() {
-		if tmp != nil {
-			tmp.Close()
-		}
-		if err != nil {
-			os.Remove(tmpName)
-		}
-	}()
-	zw := gzip.NewWriter(tmp)
+	defer out.Abort()
+	zw := gzip.NewWriter(out)
 	zw.Name = plainName
 	zw.ModTime = fi.ModTime()
 	n, err := io.Copy(zw, in)
@@ -163,26 +155,12 @@ func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) (err
 		err = zw.Close()
 	}
 	if err == nil {
-		err = tmp.Chmod(fi.Mode().Perm())
-	}
-	if err == nil {
-		err = tmp.Sync()
+		err = out.Chmod(fi.Mode().Perm())
 	}
 	if err != nil {
-		return fileErr("compress", filepath.Join(dir, plainName), tmpName, err)
+		return fileErr("compress", plain, out.Name(), err)
 	}
-	err = tmp.Close()
-	tmp = nil
-	if err == nil {
-		err = setModTime(tmpName, fi.ModTime())
-	}
-	if err != nil {
-		return fileErr("compress", filepath.Join(dir, plainName), tmpName, err)
-	}
-	if err := renameNoReplace(tmpName, gzPath); err != nil {
-		return fileErr("rename", tmpName, gzPath, err)
-	}
-	return syncDirErr(dir)
+	return out.commit(false, fi.ModTime())
 }
 
 func syncDirErr(dir string) error {

@@ -54,7 +54,7 @@ func CopyFile(src, dst string) error {
 }
 
 // copyAtomic implements CopyFile.
-func copyAtomic(op, src, dst string) (err error) {
+func copyAtomic(op, src, dst string) error {
 	in, err := openRegular(src)
 	if err != nil {
 		return fileErr(op, src, dst, err)
@@ -67,42 +67,16 @@ func copyAtomic(op, src, dst string) (err error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return fileErr(op, src, dst, os.ErrExist)
 	}
-	dir := filepath.Dir(dst)
-	tmp, err := createTemp(dir, filepath.Base(dst))
+	out, err := CreateAtomic(dst)
 	if err != nil {
-		return fileErr(op, src, dst, err)
+		return err
 	}
-	tmpName := tmp.Name()
-	defer func() {
-		if tmp != nil {
-			tmp.Close()
-		}
-		if err != nil {
-			os.Remove(tmpName)
-		}
-	}()
-	if _, err := io.Copy(tmp, in); err != nil {
-		return fileErr(op, src, tmpName, err)
+	defer out.Abort()
+	if _, err := io.Copy(out, in); err != nil {
+		return fileErr(op, src, out.Name(), err)
 	}
-	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
-		return fileErr("set mode of", tmpName, "", err)
+	if err := out.Chmod(fi.Mode().Perm()); err != nil {
+		return fileErr("set mode of", out.Name(), "", err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fileErr("sync", tmpName, "", err)
-	}
-	err = tmp.Close()
-	tmp = nil
-	if err != nil {
-		return fileErr("close", tmpName, "", err)
-	}
-	if err := setModTime(tmpName, fi.ModTime()); err != nil {
-		return fileErr("set modification time of", tmpName, "", err)
-	}
-	if err := renameNoReplace(tmpName, dst); err != nil {
-		return fileErr("rename", tmpName, dst, err)
-	}
-	if err := syncDir(dir); err != nil {
-		return fileErr("sync directory", dir, "", err)
-	}
-	return nil
+	return out.commit(false, fi.ModTime())
 }
