@@ -69,12 +69,8 @@ func (s Store) bootsIn(dir string) ([]Boot, error) {
 	for i, g := range gens {
 		b := Boot{Index: i - (len(gens) - 1), Generation: g.N}
 		for _, fi := range g.Files {
-			f := File{Name: fi.Name, Path: filepath.Join(dir, fi.Name), Size: fi.Size, Modified: fi.ModTime}
-			if gen, ok := logfile.ParseGeneration(fi.Name); ok {
-				f.Log, f.Compressed = gen.Base, gen.Compressed
-			} else {
-				f.Log = LogBase(fi.Name)
-			}
+			f := File{Name: fi.Name, Path: filepath.Join(dir, fi.Name), Size: fi.Size, Modified: fi.ModTime,
+				Log: logOf(fi.Name), Compressed: strings.HasSuffix(fi.Name, ".gz")}
 			b.Files = append(b.Files, f)
 			b.Size += f.Size
 			if b.First.IsZero() || f.Modified.Before(b.First) {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"limactl-logkeep/logfile"
@@ -108,11 +107,7 @@ func regularFiles(dir string) ([]File, error) {
 		if !ok {
 			continue
 		}
-		if g, isGen := logfile.ParseGeneration(f.Name); isGen {
-			f.Log = g.Base
-		} else if strings.HasSuffix(f.Name, ".log") {
-			f.Log = LogBase(f.Name)
-		}
+		f.Log = logOf(f.Name)
 		files = append(files, f)
 	}
 	return files, nil

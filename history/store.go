@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"limactl-logkeep/logfile"
 )
 
 // ErrNotFound means the logs asked for do not exist: no instance directory, no
@@ -34,6 +36,19 @@ type Store struct {
 
 // LogBase returns the short name of a log file name: "serial.log" -> "serial".
 func LogBase(name string) string { return strings.TrimSuffix(name, ".log") }
+
+// logOf names the log a file of an instance or a preserved set belongs to:
+// "serial" for serial.log, serial.3.log and serial.3.log.gz, "" for any other
+// file (lima.yaml).
+func logOf(name string) string {
+	if g, ok := logfile.ParseGeneration(name); ok {
+		return g.Base
+	}
+	if base, ok := strings.CutSuffix(name, ".log"); ok {
+		return base
+	}
+	return ""
+}
 
 // existingInstanceDir returns the directory of instance name when it exists, or
 // an error wrapping ErrNotFound that tells where preserved logs may be found.
