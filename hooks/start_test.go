@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"limactl-logkeep/internal/testutil"
 	"limactl-logkeep/limaadapter"
 )
 
@@ -47,7 +48,7 @@ func TestStartRunningInstanceIsNotRotated(t *testing.T) {
 	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "live", readFile(t, filepath.Join(dir, "serial.log")))
-	assert.ElementsMatch(t, []string{"lima.yaml", "serial.log"}, fileNames(t, dir))
+	assert.ElementsMatch(t, []string{"lima.yaml", "serial.log"}, testutil.DirNames(t, dir))
 	assert.Equal(t, [][]string{{"start", "vm"}}, fx.lima.execs)
 }
 

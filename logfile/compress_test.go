@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // bootLog returns a few KB of distinct text for a boot.
@@ -60,7 +62,7 @@ func TestRotateCompress(t *testing.T) {
 				assert.Equal(t, []string{fmt.Sprintf("serial.%d.log", boot-1)}, res.Compressed)
 			}
 		}
-		assert.Equal(t, []string{"serial.2.log.gz", "serial.3.log.gz", "serial.4.log"}, dirNames(t, dir))
+		assert.Equal(t, []string{"serial.2.log.gz", "serial.3.log.gz", "serial.4.log"}, testutil.DirNames(t, dir))
 		for boot := 2; boot <= 4; boot++ {
 			name := fmt.Sprintf("serial.%d.log", boot)
 			if boot < 4 {
@@ -86,7 +88,7 @@ func TestRotateCompress(t *testing.T) {
 		res, err := Rotate(dir, RotateOptions{Names: limaLogs, KeepAll: true, Compress: true})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"serial.1.log"}, res.Compressed)
-		assert.Equal(t, []string{"serial.1.log.gz", "serial.2.log"}, dirNames(t, dir))
+		assert.Equal(t, []string{"serial.1.log.gz", "serial.2.log"}, testutil.DirNames(t, dir))
 		assert.Equal(t, bootLog(1), readLog(t, filepath.Join(dir, "serial.1.log.gz")))
 	})
 
@@ -132,7 +134,7 @@ func TestRotateCompress(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{ours}, res.Cleaned)
 		assert.Equal(t, []string{"serial.1.log"}, res.Compressed)
-		assert.ElementsMatch(t, append(notOurs, "serial.1.log.gz", "serial.2.log"), dirNames(t, dir))
+		assert.ElementsMatch(t, append(notOurs, "serial.1.log.gz", "serial.2.log"), testutil.DirNames(t, dir))
 		assert.Equal(t, bootLog(1), readLog(t, filepath.Join(dir, "serial.1.log.gz")))
 	})
 }

@@ -5,12 +5,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // writeFile creates path with content and mode 0644.
@@ -27,24 +28,11 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// dirNames returns the sorted entry names of dir.
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	slices.Sort(names)
-	return names
-}
-
 // snapshot maps each entry of dir to its content ("-> target" for symlinks, "<dir>" for dirs).
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
-	for _, name := range dirNames(t, dir) {
+	for _, name := range testutil.DirNames(t, dir) {
 		path := filepath.Join(dir, name)
 		fi, err := os.Lstat(path)
 		require.NoError(t, err)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 func TestLockDirExclusive(t *testing.T) {
@@ -37,7 +39,7 @@ func TestLockDirExclusive(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.NoError(t, u3())
-	assert.Empty(t, dirNames(t, dir), "no lock file is created")
+	assert.Empty(t, testutil.DirNames(t, dir), "no lock file is created")
 }
 
 func TestLockDirErrors(t *testing.T) {

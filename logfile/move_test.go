@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // moveDirs returns a source and a destination directory on the same filesystem or on two.
@@ -55,7 +57,7 @@ func TestMoveFileNeverReplaces(t *testing.T) {
 			mt := time.Date(2023, 5, 6, 7, 8, 9, 10, time.UTC)
 			setMtime(t, p, mt)
 			require.NoError(t, MoveFile(p, filepath.Join(dst, "ha.stderr.log")))
-			assert.Empty(t, dirNames(t, src))
+			assert.Empty(t, testutil.DirNames(t, src))
 			assert.Equal(t, map[string]string{"ha.stderr.log": "{\"level\":\"info\"}\n"}, snapshot(t, dst))
 			fi, err := os.Stat(filepath.Join(dst, "ha.stderr.log"))
 			require.NoError(t, err)
@@ -77,7 +79,7 @@ func TestMoveFileRefusesNonRegular(t *testing.T) {
 			require.ErrorIs(t, err, ErrNotRegular, name)
 		}
 		assert.Equal(t, map[string]string{"serial.log": "-> " + outside, "dir.log": "<dir>"}, snapshot(t, src))
-		assert.Empty(t, dirNames(t, dst))
+		assert.Empty(t, testutil.DirNames(t, dst))
 		assert.Equal(t, "outside", readFile(t, outside))
 	}
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 var setTime = time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("CET", 3600))
@@ -160,9 +162,9 @@ func TestPreserveCrossDevice(t *testing.T) {
 		assert.True(t, mtime.Equal(fi.ModTime()), "mtime kept: %s", f.name)
 		assert.NoFileExists(t, filepath.Join(src, f.name), "source removed")
 	}
-	assert.Equal(t, []string{"lima.yaml"}, dirNames(t, src), "lima.yaml copied, not moved")
+	assert.Equal(t, []string{"lima.yaml"}, testutil.DirNames(t, src), "lima.yaml copied, not moved")
 	assert.ElementsMatch(t, []string{"serial.log", "serial.1.log.gz", "ha.stderr.log", "empty.log", "lima.yaml"},
-		dirNames(t, res.Dir), "no temporary file left")
+		testutil.DirNames(t, res.Dir), "no temporary file left")
 	for _, d := range []string{res.Dir, destParent, filepath.Dir(destParent)} {
 		fi, err := os.Stat(d)
 		require.NoError(t, err)
@@ -228,7 +230,7 @@ func TestPreserveCollisionSuffix(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("boot %d", i), readFile(t, filepath.Join(res.Dir, "serial.log")))
 	}
 	assert.Equal(t, map[string]string{"someone-else": "theirs"}, snapshot(t, filepath.Join(destParent, setStamp)))
-	assert.Empty(t, dirNames(t, elsewhere))
+	assert.Empty(t, testutil.DirNames(t, elsewhere))
 }
 
 func TestPreserveCleansLeftovers(t *testing.T) {
@@ -256,7 +258,7 @@ func TestPreserveCleansLeftovers(t *testing.T) {
 		"20240101T000000Z/.serial.log.tmp-0123456789abcdef", "20240101T000000Z",
 		"20240102T000000Z.2/.serial.log.tmp-fedcba9876543210", "20240104T000000Z",
 	}, res.Cleaned)
-	assert.Equal(t, []string{"20240102T000000Z.2", "20240103T000000Z", setStamp, "notes"}, dirNames(t, destParent))
+	assert.Equal(t, []string{"20240102T000000Z.2", "20240103T000000Z", setStamp, "notes"}, testutil.DirNames(t, destParent))
 	assert.Equal(t, map[string]string{"ha.stderr.log": "kept"}, snapshot(t, filepath.Join(destParent, "20240102T000000Z.2")))
 	assert.Equal(t, map[string]string{".serial.log.tmp-short": "not our pattern"}, snapshot(t, filepath.Join(destParent, "20240103T000000Z")))
 	assert.Equal(t, map[string]string{".serial.log.tmp-0123456789abcdef": "not a set"}, snapshot(t, filepath.Join(destParent, "notes")))
@@ -284,7 +286,7 @@ func TestPreserveSkipsSymlinksAndCopiesConfig(t *testing.T) {
 	assert.ElementsMatch(t, []string{"serial.log", "lima.yaml"}, skipped)
 	assert.Equal(t, map[string]string{"ha.stderr.log": "ha", "serial.2.log.gz": "gz"}, snapshot(t, res.Dir))
 	assert.Equal(t, map[string]string{"secret": "outside content"}, snapshot(t, outside))
-	assert.Equal(t, []string{"lima.yaml", "serial.log"}, dirNames(t, src), "symlinks left in place")
+	assert.Equal(t, []string{"lima.yaml", "serial.log"}, testutil.DirNames(t, src), "symlinks left in place")
 }
 
 func TestPreserveRefusesBadDestParent(t *testing.T) {
@@ -321,7 +323,7 @@ func TestPreserveRefusesBadDestParent(t *testing.T) {
 			assert.Contains(t, err.Error(), filepath.Dir(destParent))
 			assert.Equal(t, "", res.Dir)
 			assert.Equal(t, map[string]string{"serial.log": "current"}, snapshot(t, src))
-			assert.Empty(t, dirNames(t, elsewhere))
+			assert.Empty(t, testutil.DirNames(t, elsewhere))
 		})
 	}
 }

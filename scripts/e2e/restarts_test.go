@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -35,14 +34,14 @@ func TestRestartsKeepEveryBoot(t *testing.T) {
 	require.NotEmpty(t, ha1)
 
 	t.Run("start on a running instance renames nothing and answers as limactl", func(t *testing.T) {
-		before := listDir(t, dir)
+		before := testutil.DirNames(t, dir)
 		began := time.Now()
 		got := l.logkeep(nil, "start", "rot")
 		want := l.limactl("start", "rot")
 		timed(t, "start on a running instance (logkeep, then limactl)", began)
 		assert.Equal(t, want.status, got.status)
 		assert.Contains(t, got.stderr, "already running")
-		assert.Equal(t, before, listDir(t, dir))
+		assert.Equal(t, before, testutil.DirNames(t, dir))
 		assert.Equal(t, boot1, marker(t, serial("serial.log")))
 	})
 
@@ -111,7 +110,7 @@ func TestRestartsKeepEveryBoot(t *testing.T) {
 	t.Run("delete with RDD_KEEP_LOGS keeps every boot's logs across filesystems", func(t *testing.T) {
 		assert.NoDirExists(t, dir)
 		assert.NotContains(t, l.must(l.limactl("list", "-q")).stdout, "rot")
-		sets := listDir(t, filepath.Join(shm, "rot"))
+		sets := testutil.DirNames(t, filepath.Join(shm, "rot"))
 		require.Len(t, sets, 1, "one preserved set")
 		set := filepath.Join(shm, "rot", sets[0])
 		assert.Contains(t, r.stderr, set, "says where the logs went")
@@ -133,19 +132,6 @@ func TestRestartsKeepEveryBoot(t *testing.T) {
 		}
 		assert.Contains(t, content, "manifest.json")
 	})
-}
-
-// listDir returns the sorted names in dir.
-func listDir(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	return names
 }
 
 // tarContent returns the names and contents of every entry of a .tar.gz, joined.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // The drop-in: scripts/limactl first on PATH, LIMACTL unset. Every command goes
@@ -61,7 +63,7 @@ func TestDropInShim(t *testing.T) {
 	t.Run("factory-reset with RDD_KEEP_LOGS keeps the logs, the instance stays", func(t *testing.T) {
 		assert.Equal(t, "Stopped", l.status("shim"))
 		assert.NoFileExists(t, filepath.Join(dir, "serial.log"))
-		sets := listDir(t, filepath.Join(l.home, "_logkeep", "shim"))
+		sets := testutil.DirNames(t, filepath.Join(l.home, "_logkeep", "shim"))
 		require.Len(t, sets, 1)
 		set := filepath.Join(l.home, "_logkeep", "shim", sets[0])
 		assert.Equal(t, boot2, marker(t, filepath.Join(set, "serial.log")))
