@@ -93,11 +93,7 @@ func section(b *strings.Builder, r result) {
 		}
 		b.WriteString("\n")
 	}
-	kind := "time(A)/time(B)"
-	if r.Bytes > 0 {
-		kind = "throughput(A)/throughput(B)"
-	}
-	fmt.Fprintf(b, "\nMedian ratio %s = **%.3f**; target: %s → **%s**\n\n", kind, r.ratio(), r.target(), r.verdict())
+	fmt.Fprintf(b, "\nMedian ratio %s = **%.3f**; target: %s → **%s**\n\n", r.ratioKind(), r.ratio(), r.target(), r.verdict())
 	if r.Note != "" {
 		fmt.Fprintf(b, "%s\n\n", r.Note)
 	}

@@ -56,6 +56,14 @@ func (r result) ratio() float64 {
 	return float64(a) / float64(b)
 }
 
+// ratioKind says what ratio() divides: times, or throughputs for a pair that moves bytes.
+func (r result) ratioKind() string {
+	if r.Bytes > 0 {
+		return "throughput(A)/throughput(B)"
+	}
+	return "time(A)/time(B)"
+}
+
 // verdict says whether the target is met.
 func (r result) verdict() string {
 	switch {
@@ -122,11 +130,7 @@ func (r result) print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-	kind := "time(A)/time(B)"
-	if r.Bytes > 0 {
-		kind = "throughput(A)/throughput(B)"
-	}
-	fmt.Fprintf(w, "   median ratio %s = %.3f   target: %s   → %s\n", kind, r.ratio(), r.target(), r.verdict())
+	fmt.Fprintf(w, "   median ratio %s = %.3f   target: %s   → %s\n", r.ratioKind(), r.ratio(), r.target(), r.verdict())
 	if r.Note != "" {
 		fmt.Fprintf(w, "   %s\n", r.Note)
 	}
