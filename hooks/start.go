@@ -20,19 +20,19 @@ type StartOptions struct {
 
 // Start rotates the logs of the instance `limactl start` would boot, when it
 // exists and is stopped (never for a file, template or URL argument: limactl then
-// creates a new instance and refuses an existing name), then hands over to `limactl start` with the arguments
-// unchanged. A running instance's logs are never renamed; limactl reports it. A
+// creates a new instance and refuses an existing name), then hands over to
+// `limactl start` with the arguments unchanged. A running instance's logs are never renamed; limactl reports it. A
 // rotation failure stops here, before limactl would delete the logs.
 func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
-	if name, ok := limaadapter.StartTargetExisting(inv.Args); ok && !opts.NoRotate {
-		if err := h.rotateBeforeStart(ctx, name); err != nil {
+	line, ok := limaadapter.ParseStart(inv.Args)
+	if ok && !line.FromTemplate && !opts.NoRotate {
+		if err := h.rotateBeforeStart(ctx, line.Name); err != nil {
 			return 1, err
 		}
 	}
-	name, ok := limaadapter.StartTarget(inv.Args)
 	if opts.ShowConsole {
 		if ok {
-			return h.runShowingConsole(ctx, name, opts.ConsoleOut, inv.Argv())
+			return h.runShowingConsole(ctx, line.Name, opts.ConsoleOut, inv.Argv())
 		}
 		h.Log.Warn("Cannot tell which instance limactl start will boot; not showing its console")
 	}

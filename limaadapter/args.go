@@ -77,20 +77,23 @@ func parse(args []string, register func(cmd *cobra.Command)) (flags *pflag.FlagS
 // stdin without --name) or would reject the arguments; the caller then passes them
 // through and lets limactl answer.
 func StartTarget(args []string) (name string, ok bool) {
-	name, _, ok = startTarget(args)
-	return name, ok
+	target, ok := ParseStart(args)
+	return target.Name, ok
 }
 
-// StartTargetExisting is StartTarget restricted to the lines with which limactl
-// may boot an instance that already exists: no argument or an instance name.
-// From a file, template or URL limactl creates a new instance, and refuses one
-// whose name is taken, so there are no logs of an earlier boot to keep.
-func StartTargetExisting(args []string) (name string, ok bool) {
-	name, fromTemplate, ok := startTarget(args)
-	return name, ok && !fromTemplate
+// StartLine is what a `limactl start` line says about the instance it boots.
+type StartLine struct {
+	Name string // the instance, see StartTarget
+	// FromTemplate is true when the argument is a file, template or URL: limactl
+	// then creates a new instance and refuses a name that is taken, so no instance
+	// that already exists is booted and none has logs of an earlier boot to keep.
+	FromTemplate bool
 }
 
-func startTarget(args []string) (name string, fromTemplate, ok bool) {
+// ParseStart parses a `limactl start` line once for both StartTarget's answer
+// and whether limactl would create the instance from a template. ok is as for
+// StartTarget.
+func ParseStart(args []string) (StartLine, bool) {
 	flags, ok := parse(args, func(cmd *cobra.Command) {
 		cmd.Flags().String("name", "", "")
 		cmd.Flags().Bool("list-templates", false, "")
@@ -99,14 +102,18 @@ func startTarget(args []string) (name string, fromTemplate, ok bool) {
 		cmd.Flags().Duration("timeout", 0, "")
 	})
 	if !ok || flags.NArg() > 1 {
-		return "", false, false
+		return StartLine{}, false
 	}
 	if list, _ := flags.GetBool("list-templates"); list {
-		return "", false, false
+		return StartLine{}, false
 	}
 	flagName, _ := flags.GetString("name")
 	arg := flags.Arg(0)
-	var err error
+	var (
+		name         string
+		fromTemplate bool
+		err          error
+	)
 	switch {
 	case arg == "" && flagName == "":
 		name = DefaultInstance
@@ -114,21 +121,21 @@ func startTarget(args []string) (name string, fromTemplate, ok bool) {
 		name = flagName
 	case store.ValidateInstName(arg) == nil:
 		if flagName != "" && flagName != arg {
-			return "", false, false
+			return StartLine{}, false
 		}
 		name = arg
 	case flagName != "":
 		name, fromTemplate = flagName, true
 	case arg == "-":
-		return "", false, false
+		return StartLine{}, false
 	default:
 		fromTemplate = true
 		name, err = nameFromLocator(arg)
 	}
 	if err != nil || store.ValidateInstName(name) != nil {
-		return "", false, false
+		return StartLine{}, false
 	}
-	return name, fromTemplate, true
+	return StartLine{Name: name, FromTemplate: fromTemplate}, true
 }
 
 // nameFromLocator derives an instance name from a template locator as

@@ -44,14 +44,14 @@ func TestStartTarget(t *testing.T) {
 	}
 }
 
-func TestStartTargetExisting(t *testing.T) {
+func TestParseStartFromTemplate(t *testing.T) {
 	for _, args := range [][]string{nil, {"vm"}, {"--name", "vm"}, {"--tty=false", "vm", "--timeout=1m"}} {
-		_, ok := StartTargetExisting(args)
-		assert.True(t, ok, "%q starts an existing instance", args)
+		line, ok := ParseStart(args)
+		assert.True(t, ok && !line.FromTemplate, "%q starts an existing instance", args)
 	}
 	for _, args := range [][]string{{"vm.yaml"}, {"../vm"}, {"./vm/"}, {"--name", "vm", "t.yaml"}, {"template://vm"}, {"-"}, {"--help"}} {
-		_, ok := StartTargetExisting(args)
-		assert.False(t, ok, "%q creates a new instance (or starts nothing)", args)
+		line, ok := ParseStart(args)
+		assert.False(t, ok && !line.FromTemplate, "%q creates a new instance (or starts nothing)", args)
 	}
 }
 
