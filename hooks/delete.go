@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"limactl-logkeep/limaadapter"
@@ -98,18 +97,12 @@ func (h Hooks) preserve(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	dest := filepath.Join(h.LogsDir, name)
-	if info, err := os.Lstat(dest); err == nil && !info.IsDir() {
-		return fmt.Errorf("cannot preserve the logs of instance %q: %s is not a directory (a symlink or a file); move it away and try again", name, dest)
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("cannot preserve the logs of instance %q: %w", name, err)
-	}
 	unlock, err := logfile.LockDir(dir)
 	if err != nil {
 		return fmt.Errorf("cannot lock instance %q: %w", name, err)
 	}
 	defer unlock()
-	res, err := logfile.Preserve(dir, dest, logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
+	res, err := logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Did not preserve %s of instance %q: %s", skip.Name, name, skip.Reason)
 	}

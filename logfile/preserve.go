@@ -221,7 +221,7 @@ func checkDestParent(destParent string) (bool, error) {
 		return false, fileErr("stat", destParent, "", err)
 	case !fi.IsDir():
 		return false, &FileError{Op: "use as logs directory", Path: destParent,
-			Err: fmt.Errorf("it is a %s: %w", fileKind(fi.Mode()), syscall.ENOTDIR)}
+			Err: fmt.Errorf("it is a %s; move it away or choose another logs directory: %w", fileKind(fi.Mode()), syscall.ENOTDIR)}
 	}
 	return true, nil
 }
