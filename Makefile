@@ -38,6 +38,8 @@ setup:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
+	@! $(GO) list -deps ./cmd/limactl-logkeep | grep -Ex 'github.com/lima-vm/lima/pkg/(store|limatmpl|limayaml)|github.com/spf13/cobra' || \
+		{ echo "lint: the binary links Lima's store, its YAML stack or cobra (above); see limaadapter/doc.go" >&2; exit 1; }
 
 test:
 	scripts/test.sh all

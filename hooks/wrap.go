@@ -24,3 +24,14 @@ func (h Hooks) Wrap(ctx context.Context, argv []string) (int, error) {
 		return h.Lima.Exec(argv...)
 	}
 }
+
+// PassesThrough reports whether Wrap hands the limactl command line argv to the
+// real limactl unchanged, with no hook and no option of limactl-logkeep's
+// involved, so that a caller may exec limactl at once.
+func PassesThrough(argv []string) bool {
+	switch limaadapter.SplitCommand(argv).Command {
+	case "start", "restart", "delete", "rm", "remove", "factory-reset":
+		return false
+	}
+	return true
+}

@@ -2,7 +2,9 @@ package hooks
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -47,4 +49,24 @@ func TestRotateMissingInstanceIsAnError(t *testing.T) {
 	err := fx.hooks.Rotate(context.Background(), []string{"ghost"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ghost")
+}
+
+// PassesThrough must say yes exactly for the lines Wrap hands to limactl without
+// touching anything: a stopped instance with logs shows whether a hook ran.
+func TestPassesThroughAgreesWithWrap(t *testing.T) {
+	for _, argv := range [][]string{
+		{"list"}, {"--debug", "list", "--json"}, {"stop", "vm"}, {"shell", "vm", "start"}, {"--unknown", "start", "vm"},
+		{}, {"--help"}, {"start", "vm"}, {"--tty=false", "restart", "vm"}, {"delete", "vm"}, {"rm", "vm"},
+		{"remove", "vm"}, {"-y", "factory-reset", "vm"},
+	} {
+		fx := newFixture(t)
+		fx.hooks.KeepLogs = true
+		dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+		_, err := fx.hooks.Wrap(context.Background(), argv)
+		require.NoError(t, err, "%q", argv)
+		serial, _ := os.ReadFile(filepath.Join(dir, "serial.log"))
+		untouched := len(fx.lima.runs) == 0 && len(fx.lima.execs) == 1 && slices.Equal(argv, fx.lima.execs[0]) &&
+			string(serial) == "A"
+		assert.Equal(t, untouched, PassesThrough(argv), "%q", argv)
+	}
 }

@@ -4,10 +4,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/lima-vm/lima/cmd/limactl/editflags"
-	"github.com/lima-vm/lima/pkg/limatmpl"
-	"github.com/lima-vm/lima/pkg/store"
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -57,10 +53,9 @@ func globalFlags(flags *pflag.FlagSet) {
 // parse parses args with a flag set built by register plus limactl's global
 // flags, the way cobra would. ok is false for --help and for any parse error,
 // which limactl itself will report.
-func parse(args []string, register func(cmd *cobra.Command)) (flags *pflag.FlagSet, ok bool) {
-	cmd := &cobra.Command{Use: "limactl"}
-	register(cmd)
-	flags = cmd.Flags()
+func parse(args []string, register func(flags *pflag.FlagSet)) (flags *pflag.FlagSet, ok bool) {
+	flags = pflag.NewFlagSet("limactl", pflag.ContinueOnError)
+	register(flags)
 	globalFlags(flags)
 	flags.SetOutput(io.Discard)
 	if err := flags.Parse(args); err != nil {
@@ -94,13 +89,7 @@ type StartLine struct {
 // and whether limactl would create the instance from a template. ok is as for
 // StartTarget.
 func ParseStart(args []string) (StartLine, bool) {
-	flags, ok := parse(args, func(cmd *cobra.Command) {
-		cmd.Flags().String("name", "", "")
-		cmd.Flags().Bool("list-templates", false, "")
-		editflags.RegisterCreate(cmd, "")
-		cmd.Flags().Bool("foreground", false, "")
-		cmd.Flags().Duration("timeout", 0, "")
-	})
+	flags, ok := parse(args, registerStartFlags)
 	if !ok || flags.NArg() > 1 {
 		return StartLine{}, false
 	}
@@ -119,7 +108,7 @@ func ParseStart(args []string) (StartLine, bool) {
 		name = DefaultInstance
 	case arg == "":
 		name = flagName
-	case store.ValidateInstName(arg) == nil:
+	case ValidateName(arg) == nil:
 		if flagName != "" && flagName != arg {
 			return StartLine{}, false
 		}
@@ -132,22 +121,10 @@ func ParseStart(args []string) (StartLine, bool) {
 		fromTemplate = true
 		name, err = nameFromLocator(arg)
 	}
-	if err != nil || store.ValidateInstName(name) != nil {
+	if err != nil || ValidateName(name) != nil {
 		return StartLine{}, false
 	}
 	return StartLine{Name: name, FromTemplate: fromTemplate}, true
-}
-
-// nameFromLocator derives an instance name from a template locator as
-// limatmpl.Read does.
-func nameFromLocator(locator string) (string, error) {
-	if isTemplate, template := limatmpl.SeemsTemplateURL(locator); isTemplate {
-		return limatmpl.InstNameFromYAMLPath(template)
-	}
-	if limatmpl.SeemsHTTPURL(locator) || limatmpl.SeemsFileURL(locator) {
-		return limatmpl.InstNameFromURL(locator)
-	}
-	return limatmpl.InstNameFromYAMLPath(locator)
 }
 
 // InstanceArgs is a parsed `limactl stop|restart|delete|factory-reset` line.
@@ -161,9 +138,9 @@ type InstanceArgs struct {
 // "default" instance when minNames is 0 and none is given. ok is false when
 // limactl would reject the line or print help.
 func ParseInstanceArgs(args []string, withForce bool, minNames, maxNames int) (InstanceArgs, bool) {
-	flags, ok := parse(args, func(cmd *cobra.Command) {
+	flags, ok := parse(args, func(flags *pflag.FlagSet) {
 		if withForce {
-			cmd.Flags().BoolP("force", "f", false, "")
+			flags.BoolP("force", "f", false, "")
 		}
 	})
 	if !ok || flags.NArg() < minNames || (maxNames >= 0 && flags.NArg() > maxNames) {

@@ -2,7 +2,7 @@ package limaadapter
 
 import "context"
 
-// Client is Lima as limactl-logkeep uses it: the store for inspecting instances
+// Client is Lima as limactl-logkeep uses it: its files for inspecting instances
 // and the real limactl for everything that changes them.
 type Client struct {
 	Limactl Limactl

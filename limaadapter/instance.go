@@ -9,13 +9,19 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lima-vm/lima/pkg/store"
 	"github.com/lima-vm/lima/pkg/store/filenames"
 )
 
 // ErrNoInstance means the instance does not exist (its lima.yaml is missing).
 // It wraps os.ErrNotExist.
 var ErrNoInstance = fmt.Errorf("instance does not exist: %w", os.ErrNotExist)
+
+// Lima's words for the two states limactl-logkeep acts on (store.StatusRunning
+// and store.StatusStopped); `limactl list` may also say "Broken" or others.
+const (
+	StatusRunning = "Running"
+	StatusStopped = "Stopped"
+)
 
 // Instance is what limactl-logkeep needs to know of a Lima instance.
 type Instance struct {
@@ -27,14 +33,15 @@ type Instance struct {
 
 // Stopped reports whether no process of the instance is alive, the only state in
 // which its logs may be renamed or moved.
-func (i Instance) Stopped() bool { return i.Status == store.StatusStopped }
+func (i Instance) Stopped() bool { return i.Status == StatusStopped }
 
 // Running reports whether Lima considers the instance running.
-func (i Instance) Running() bool { return i.Status == store.StatusRunning }
+func (i Instance) Running() bool { return i.Status == StatusRunning }
 
-// Inspector reads instances through Lima's pkg/store and, when the store cannot
-// tell (an instance written by a newer Lima, with a configuration Lima v1.2.1 does
-// not accept), asks the real limactl with `limactl list --json NAME`.
+// Inspector tells whether an instance exists, runs or is protected from the files
+// Lima's store reads for it (lima.yaml, protected and the pid files), and asks the
+// real limactl with `limactl list --json NAME` whenever those files leave the
+// answer in doubt.
 type Inspector struct {
 	Limactl Limactl
 }
@@ -42,32 +49,39 @@ type Inspector struct {
 // Inspect returns the instance name. It returns an error wrapping ErrNoInstance
 // when the instance does not exist, and an error for an invalid name before any
 // file is read.
+//
+// The status follows Lima's store.Inspect on Unix without loading the
+// configuration: "Stopped" when no pid file of the instance names a live process,
+// "Running" when the host agent (ha.pid) and a driver (<vmType>.pid) are alive.
+// Anything else — a pid file that cannot be read or parsed, or only one of the two
+// processes alive (starting, stopping, Broken) — is Lima's own answer from
+// `limactl list --json NAME`; without a limactl that is an error. Unlike Lima's
+// store, Inspect never removes a stale pid file.
 func (in Inspector) Inspect(ctx context.Context, name string) (Instance, error) {
 	dir, err := InstanceDir(name)
 	if err != nil {
 		return Instance{}, err
 	}
 	inst := Instance{Name: name, Dir: dir}
+	config := filepath.Join(dir, filenames.LimaYAML)
+	if _, err := os.Stat(config); errors.Is(err, os.ErrNotExist) {
+		return inst, fmt.Errorf("instance %q (%s): %w", name, dir, ErrNoInstance)
+	} else if err != nil {
+		return inst, fmt.Errorf("cannot inspect instance %q: %w", name, err)
+	}
 	if _, err := os.Lstat(filepath.Join(dir, filenames.Protected)); err == nil {
 		inst.Protected = true
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return inst, fmt.Errorf("cannot tell whether instance %q is protected: %w", name, err)
 	}
-	st, err := store.Inspect(name)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return inst, fmt.Errorf("instance %q (%s): %w", name, dir, ErrNoInstance)
-	case err != nil:
-		return inst, fmt.Errorf("cannot inspect instance %q: %w", name, err)
-	}
-	inst.Status = st.Status
-	if st.Config != nil && (st.Status == store.StatusRunning || st.Status == store.StatusStopped) {
+	status, doubt := statusFromPIDFiles(dir)
+	if doubt == nil {
+		inst.Status = status
 		return inst, nil
 	}
-	// The store could not read the configuration or the state is unclear: ask limactl.
-	status, lerr := in.listStatus(ctx, name)
-	if lerr != nil {
-		return inst, fmt.Errorf("cannot tell whether instance %q is running (Lima's store says %q): %w", name, st.Status, lerr)
+	status, err = in.listStatus(ctx, name)
+	if err != nil {
+		return inst, fmt.Errorf("cannot tell whether instance %q is running (%v): %w", name, doubt, err)
 	}
 	inst.Status = status
 	return inst, nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,23 +71,29 @@ func TestInspectInvalidNameReadsNothing(t *testing.T) {
 	}
 }
 
-// An instance written by a newer Lima (an unknown vmType) cannot be read by Lima
-// v1.2.1's store; the status then comes from the real limactl, faked here.
-func TestInspectAsksLimactlWhenTheStoreCannotTell(t *testing.T) {
+// An instance written by a newer Lima (an unknown vmType) whose pid files leave
+// the status in doubt (a driver alive, no host agent): the status then comes from
+// the real limactl, faked here.
+func TestInspectAsksLimactlWhenThePIDFilesCannotTell(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("LIMA_HOME", home)
 	dir := filepath.Join(home, "vm")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "lima.yaml"), []byte("vmType: krunkit\nfutureField: {a: 1}\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "krunkit.pid"), []byte(strconv.Itoa(liveProcess(t))), 0o644))
 	fake := filepath.Join(t.TempDir(), "limactl")
-	writeExecutable(t, fake, "#!/bin/sh\n[ \"$*\" = 'list --json vm' ] || exit 9\necho '{\"name\":\"vm\",\"status\":\"Stopped\",\"vmType\":\"krunkit\"}'\n")
+	writeExecutable(t, fake, "#!/bin/sh\n[ \"$*\" = 'list --json vm' ] || exit 9\necho '{\"name\":\"vm\",\"status\":\"Broken\",\"vmType\":\"krunkit\"}'\n")
 
 	inst, err := Inspector{Limactl: Limactl{Path: fake}}.Inspect(context.Background(), "vm")
 	require.NoError(t, err)
-	assert.Equal(t, "Stopped", inst.Status)
+	assert.Equal(t, "Broken", inst.Status)
 
 	writeExecutable(t, fake, "#!/bin/sh\necho 'boom' >&2; exit 1\n")
 	_, err = Inspector{Limactl: Limactl{Path: fake}}.Inspect(context.Background(), "vm")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "boom")
+	assert.Contains(t, err.Error(), "a driver process is alive, its host agent (ha.pid) is not")
+
+	_, err = Inspector{}.Inspect(context.Background(), "vm")
+	require.ErrorIs(t, err, ErrLimactlNotFound)
 }

@@ -2,12 +2,12 @@ package limaadapter
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/lima-vm/lima/pkg/store"
 	"github.com/lima-vm/lima/pkg/store/filenames"
 )
 
@@ -16,13 +16,20 @@ import (
 // start with "." or "_"), keeping only names Lima accepts. A missing LIMA_HOME
 // gives no names and no error.
 func InstanceNames() ([]string, error) {
-	all, err := store.Instances()
+	home, err := Home()
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(all))
-	for _, name := range all {
-		if ValidateName(name) == nil {
+	entries, err := os.ReadDir(home)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("cannot list the instances in LIMA_HOME: %w", err)
+	}
+	var names []string
+	for _, entry := range entries {
+		name := entry.Name()
+		if entry.IsDir() && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && ValidateName(name) == nil {
 			names = append(names, name)
 		}
 	}

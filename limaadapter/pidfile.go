@@ -2,6 +2,7 @@ package limaadapter
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,18 +15,72 @@ import (
 // HostAgentAlive reports whether the host agent of the instance in dir is a live
 // process, read from its ha.pid alone: the instance then runs (or is starting or
 // stopping), its logs are in use, and `limactl start` refuses to boot it while
-// ha.pid exists. It is a fast check that needs neither Lima's store nor the
-// instance's configuration; a missing, unreadable or stale pid file reports false
-// and is left as it is.
+// ha.pid exists. A missing, unreadable or stale pid file reports false and is left
+// as it is.
 func HostAgentAlive(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, filenames.HostAgentPID))
+	alive, err := pidFileAlive(filepath.Join(dir, filenames.HostAgentPID))
+	return err == nil && alive
+}
+
+// statusFromPIDFiles tells an instance's status from the pid files in its
+// directory dir, as Lima's store does on Unix: ha.pid is the host agent's and every
+// other "*.pid" a driver's (Lima writes <vmType>.pid: qemu.pid, vz.pid, ...). It
+// returns StatusStopped when none names a live process and StatusRunning when the
+// host agent and a driver are alive; otherwise doubt says why the files cannot
+// tell.
+func statusFromPIDFiles(dir string) (status string, doubt error) {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return false
+		return "", fmt.Errorf("cannot list the pid files of %s: %w", dir, err)
+	}
+	var hostAgent, driver bool
+	for _, entry := range entries {
+		name := entry.Name()
+		if !strings.HasSuffix(name, ".pid") || entry.IsDir() {
+			continue
+		}
+		alive, err := pidFileAlive(filepath.Join(dir, name))
+		if err != nil {
+			return "", err
+		}
+		if name == filenames.HostAgentPID {
+			hostAgent = alive
+		} else {
+			driver = driver || alive
+		}
+	}
+	switch {
+	case hostAgent && driver:
+		return StatusRunning, nil
+	case !hostAgent && !driver:
+		return StatusStopped, nil
+	case hostAgent:
+		return "", fmt.Errorf("its host agent (%s) is alive, no driver process is", filenames.HostAgentPID)
+	default:
+		return "", fmt.Errorf("a driver process is alive, its host agent (%s) is not", filenames.HostAgentPID)
+	}
+}
+
+// pidFileAlive reports whether the pid file at path names a live process. A
+// missing file is not alive; a file that cannot be read or holds no positive pid
+// is an error. A process of another user (EPERM) is alive.
+func pidFileAlive(path string) (bool, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("cannot read pid file: %w", err)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {
-		return false
+		return false, fmt.Errorf("pid file %s holds no process id (%q)", path, b)
 	}
-	err = syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	switch err := syscall.Kill(pid, 0); {
+	case err == nil, errors.Is(err, syscall.EPERM):
+		return true, nil
+	case errors.Is(err, syscall.ESRCH):
+		return false, nil
+	default:
+		return false, fmt.Errorf("cannot tell whether process %d of pid file %s is alive: %w", pid, path, err)
+	}
 }

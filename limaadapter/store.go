@@ -3,8 +3,9 @@ package limaadapter
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
-	"github.com/lima-vm/lima/pkg/store"
+	"github.com/lima-vm/lima/pkg/identifiers"
 	"github.com/lima-vm/lima/pkg/store/dirnames"
 	"github.com/lima-vm/lima/pkg/store/filenames"
 )
@@ -33,27 +34,35 @@ func Home() (string, error) {
 	return dir, nil
 }
 
-// ValidateName reports whether name is a valid Lima instance name, with Lima's own
-// rules (store.ValidateInstName): it rejects empty names, path separators, "..",
-// names longer than 76 characters, control characters and a .yaml/.yml suffix.
+// ValidateName reports whether name is a valid Lima instance name, with the rules
+// of Lima's store.ValidateInstName: Lima's identifiers.Validate (letters and
+// digits separated by single '.', '_' or '-', at most 76 characters) and no
+// .yaml/.yml suffix. It is that function's body, kept here so that the binary
+// does not link pkg/store (see the package comment); a test checks that both
+// agree.
 func ValidateName(name string) error {
-	if err := store.ValidateInstName(name); err != nil {
-		return fmt.Errorf("invalid instance name: %w", err)
+	if err := identifiers.Validate(name); err != nil {
+		return fmt.Errorf("invalid instance name: instance name %q is not a valid identifier: %w", name, err)
+	}
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml") {
+		return fmt.Errorf("invalid instance name: instance name %q must not end with .yml or .yaml suffix", name)
 	}
 	return nil
 }
 
-// InstanceDir returns the directory of the instance name, after validating the
-// name. It does not check that the instance exists.
+// InstanceDir returns the directory of the instance name, $LIMA_HOME/NAME as
+// Lima's store.InstanceDir gives it, after validating the name. It does not check
+// that the instance exists.
 func InstanceDir(name string) (string, error) {
 	if err := ValidateName(name); err != nil {
 		return "", err
 	}
-	dir, err := store.InstanceDir(name)
+	home, err := Home()
 	if err != nil {
-		return "", fmt.Errorf("cannot resolve the directory of instance %q: %w", name, err)
+		return "", err
 	}
-	return filepath.Clean(dir), nil
+	return filepath.Join(home, name), nil
 }
 
 // DefaultLogsDir returns where preserved logs go by default: $LIMA_HOME/_logkeep.

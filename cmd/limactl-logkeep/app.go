@@ -54,7 +54,7 @@ func buildVersion() string {
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "log-level", Usage: "logging level: trace, debug, info, warn, error"},
-		&cli.BoolFlag{Name: "debug", Usage: "debug mode (also shows Lima's internal messages)"},
+		&cli.BoolFlag{Name: "debug", Usage: "debug mode"},
 		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "logging format: text, json"},
 		&cli.StringFlag{Name: "limactl", Usage: "the real limactl (default: $LIMACTL, else limactl on PATH; shims skipped)"},
 		&cli.StringFlag{Name: "logs-dir", EnvVars: []string{envLogsDir}, Usage: "where preserved logs go (default: $LIMA_HOME/_logkeep)"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/sirupsen/logrus"
@@ -18,9 +17,7 @@ func keepLogs(c *cli.Context) bool {
 }
 
 // newLogger returns the logger of limactl-logkeep's own messages, on stderr like
-// limactl's. Lima's internal packages log through logrus' standard logger; their
-// warnings are not meant for the user of this program, so that logger is silenced
-// unless --debug or a debug --log-level asks for everything.
+// limactl's.
 func newLogger(c *cli.Context) (*logrus.Logger, error) {
 	log := logrus.New()
 	log.SetOutput(os.Stderr)
@@ -37,14 +34,6 @@ func newLogger(c *cli.Context) (*logrus.Logger, error) {
 	}
 	if c.String("log-format") == "json" {
 		log.SetFormatter(new(logrus.JSONFormatter))
-	}
-	std := logrus.StandardLogger()
-	if log.IsLevelEnabled(logrus.DebugLevel) {
-		std.SetOutput(os.Stderr)
-		std.SetLevel(log.GetLevel())
-		std.SetFormatter(log.Formatter)
-	} else {
-		std.SetOutput(io.Discard)
 	}
 	return log, nil
 }

@@ -136,9 +136,6 @@ func TestNoLimaInternalWarningsOnStderr(t *testing.T) {
 	assert.NotContains(t, r.stderr, "treating lima version")
 	assert.NotContains(t, r.stderr, "Non-strict YAML")
 	assert.NotContains(t, r.stderr, "level=warning")
-
-	r = run(t, map[string]string{"LIMACTL": limactl, "LIMA_HOME": home}, "--debug", "rotate", "vm")
-	assert.Contains(t, r.stderr, "Non-strict YAML", "--debug shows Lima's own messages")
 }
 
 func TestRetention(t *testing.T) {
