@@ -6,11 +6,14 @@ import "context"
 // and the real limactl for everything that changes them.
 type Client struct {
 	Limactl Limactl
+	// FindLimactl, when set and Limactl.Path is empty, finds limactl for Inspect's
+	// fallback status query (see Inspector.FindLimactl).
+	FindLimactl func() (string, error)
 }
 
 // Inspect returns the instance name; see Inspector.Inspect.
 func (c Client) Inspect(ctx context.Context, name string) (Instance, error) {
-	return Inspector{Limactl: c.Limactl}.Inspect(ctx, name)
+	return Inspector{Limactl: c.Limactl, FindLimactl: c.FindLimactl}.Inspect(ctx, name)
 }
 
 // Run runs the real limactl with args and returns its exit status; see Limactl.Run.

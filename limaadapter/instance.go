@@ -44,6 +44,10 @@ func (i Instance) Running() bool { return i.Status == StatusRunning }
 // answer in doubt.
 type Inspector struct {
 	Limactl Limactl
+	// FindLimactl, when set and Limactl.Path is empty, gives limactl's path the
+	// first time limactl must be asked, so that commands that seldom need it do
+	// not look for it on every run.
+	FindLimactl func() (string, error)
 }
 
 // Inspect returns the instance name. It returns an error wrapping ErrNoInstance
@@ -89,6 +93,13 @@ func (in Inspector) Inspect(ctx context.Context, name string) (Instance, error) 
 
 // listStatus asks the real limactl for the status of one instance.
 func (in Inspector) listStatus(ctx context.Context, name string) (string, error) {
+	if in.Limactl.Path == "" && in.FindLimactl != nil {
+		path, err := in.FindLimactl()
+		if err != nil {
+			return "", err
+		}
+		in.Limactl.Path = path
+	}
 	if in.Limactl.Path == "" {
 		return "", ErrLimactlNotFound
 	}

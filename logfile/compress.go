@@ -18,7 +18,7 @@ func compressOlder(dir string, bases map[string]int, newest int, o ops, res *Rot
 	if err := cleanCompressTemps(dir, bases, res); err != nil {
 		errs = append(errs, err)
 	}
-	byN, err := generationFiles(dir, bases, o, res)
+	byN, err := generationFiles(dir, bases, res)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}

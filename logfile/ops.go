@@ -11,10 +11,11 @@ import (
 type ops struct {
 	lstat  func(path string) (fs.FileInfo, error)
 	rename func(oldpath, newpath string) error // must never replace newpath
+	remove func(path string) error
 	move   func(src, dst string) error
 	copy   func(src, dst string) error
 }
 
 func realOps() ops {
-	return ops{lstat: os.Lstat, rename: renameNoReplace, move: MoveFile, copy: CopyFile}
+	return ops{lstat: os.Lstat, rename: renameNoReplace, remove: os.Remove, move: MoveFile, copy: CopyFile}
 }

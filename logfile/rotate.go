@@ -3,9 +3,11 @@ package logfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // RotateOptions says which logs Rotate renames and what it keeps.
@@ -166,40 +168,49 @@ func exists(path string) bool {
 }
 
 // generationFiles lists the regular generation files of bases in dir by N, reporting non-regular
-// ones in res.Skipped.
-func generationFiles(dir string, bases map[string]int, o ops, res *RotateResult) (map[int][]Name, error) {
-	names, err := readDirNames(dir)
+// ones in res.Skipped. File types come from the directory listing (an lstat only where the
+// filesystem does not report them), so a large history costs one read of the directory.
+func generationFiles(dir string, bases map[string]int, res *RotateResult) (map[int][]Name, error) {
+	entries, err := readDirEntries(dir)
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(names)
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	byN := map[int][]Name{}
-	for _, name := range names {
-		g, ok := ParseGeneration(name)
+	for _, entry := range entries {
+		g, ok := ParseGeneration(entry.Name())
 		if !ok {
 			continue
 		}
 		if _, mine := bases[g.Base]; !mine {
 			continue
 		}
-		path := filepath.Join(dir, name)
-		fi, err := o.lstat(path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			return nil, fileErr("stat", path, "", err)
-		case !fi.Mode().IsRegular():
-			res.skip(name, skipReason(fi.Mode()))
-		default:
-			byN[g.N] = append(byN[g.N], g)
+		if !entry.Type().IsRegular() {
+			res.skip(entry.Name(), skipReason(entry.Type()))
+			continue
 		}
+		byN[g.N] = append(byN[g.N], g)
 	}
 	return byN, nil
 }
 
+// readDirEntries lists dir's entries, unsorted, with their types.
+func readDirEntries(dir string) ([]fs.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fileErr("read directory", dir, "", err)
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, fileErr("read directory", dir, "", err)
+	}
+	return entries, nil
+}
+
 // prune removes the files of all but the newest keep distinct generation numbers.
 func prune(dir string, bases map[string]int, keep int, o ops, res *RotateResult) error {
-	byN, err := generationFiles(dir, bases, o, res)
+	byN, err := generationFiles(dir, bases, res)
 	if err != nil {
 		return err
 	}
@@ -215,7 +226,7 @@ func prune(dir string, bases map[string]int, keep int, o ops, res *RotateResult)
 	for _, n := range ns[:len(ns)-keep] {
 		for _, g := range byN[n] {
 			path := filepath.Join(dir, g.String())
-			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := o.remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, fileErr("remove old generation", path, "", err))
 				continue
 			}

@@ -369,7 +369,7 @@ func TestListGenerations(t *testing.T) {
 	require.Error(t, err)
 }
 
-// A failure after every active log was renamed (here pruning cannot stat an old generation) wraps
+// A failure after every active log was renamed (here pruning cannot remove an old generation) wraps
 // ErrHousekeeping: the logs are safe as the new generation, so a caller may go on. A rename
 // failure never does.
 func TestRotateFailureAfterRenamesIsHousekeeping(t *testing.T) {
@@ -377,11 +377,11 @@ func TestRotateFailureAfterRenamesIsHousekeeping(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "serial.log"), "boot 2")
 	writeFile(t, filepath.Join(dir, "serial.1.log"), "boot 1")
 	o := realOps()
-	o.lstat = func(path string) (fs.FileInfo, error) {
+	o.remove = func(path string) error {
 		if filepath.Base(path) == "serial.1.log" {
-			return nil, syscall.EIO
+			return &fs.PathError{Op: "remove", Path: path, Err: syscall.EIO}
 		}
-		return os.Lstat(path)
+		return os.Remove(path)
 	}
 	res, err := rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 1}, o)
 	require.ErrorIs(t, err, ErrHousekeeping)

@@ -38,33 +38,39 @@ func newLogger(c *cli.Context) (*logrus.Logger, error) {
 	return log, nil
 }
 
-// newHooks configures the lifecycle from the global flags and environment. When
-// needLimactl is false a missing limactl is tolerated: only the fallback status
-// query needs it then.
-func newHooks(c *cli.Context, needLimactl bool) (hooks.Hooks, error) {
+// newHooks configures the lifecycle from the global flags and environment.
+// forLifecycle is true for commands that run limactl (start, restart, delete,
+// factory-reset, wrap): limactl must then be found before anything is touched,
+// and the logs directory is resolved. Otherwise (rotate) limactl is looked for
+// only if a status must be asked of it.
+func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 	log, err := newLogger(c)
 	if err != nil {
 		return hooks.Hooks{}, err
 	}
-	path, err := limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
-	if err != nil && needLimactl {
-		return hooks.Hooks{}, err
-	}
-	logsDir := c.String("logs-dir")
-	if logsDir == "" {
-		if logsDir, err = limaadapter.DefaultLogsDir(); err != nil {
-			return hooks.Hooks{}, err
-		}
-	}
-	return hooks.Hooks{
-		Lima:       limaadapter.Client{Limactl: limaadapter.Limactl{Path: path}},
+	find := func() (string, error) { return limaadapter.FindLimactl(c.String("limactl"), os.Getenv) }
+	h := hooks.Hooks{
+		Lima:       limaadapter.Client{FindLimactl: find},
 		Log:        log,
-		LogsDir:    logsDir,
 		MaxBackups: c.Int("max-backups"),
 		KeepLogs:   keepLogs(c),
 		Strict:     os.Getenv(envStrict) != "",
 		Compress:   c.Bool("compress"),
-	}, nil
+	}
+	if !forLifecycle {
+		return h, nil
+	}
+	path, err := find()
+	if err != nil {
+		return hooks.Hooks{}, err
+	}
+	h.Lima = limaadapter.Client{Limactl: limaadapter.Limactl{Path: path}}
+	if h.LogsDir = c.String("logs-dir"); h.LogsDir == "" {
+		if h.LogsDir, err = limaadapter.DefaultLogsDir(); err != nil {
+			return hooks.Hooks{}, err
+		}
+	}
+	return h, nil
 }
 
 // exitWith turns a hook's result into the process' exit: limactl's status, or

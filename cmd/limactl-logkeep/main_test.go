@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,7 +70,7 @@ func fakeLimactl(t *testing.T) (path, argsFile string) {
 
 // instance writes a stopped instance as Lima 2 might have left it: a lima.yaml
 // with a field Lima v1.2.1 does not know and a lima-version it cannot parse, the
-// two things that make Lima's store log warnings.
+// two things that make Lima's store log warnings (limactl-logkeep must not).
 func instance(t *testing.T, home, name string, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(home, name)
@@ -190,4 +191,30 @@ func TestBadInputIsRefusedAndTouchesNothing(t *testing.T) {
 	assert.NoFileExists(t, argsFile, "limactl must not have run")
 	assert.Equal(t, "A", read(t, filepath.Join(dir, "serial.log")))
 	assert.NoDirExists(t, filepath.Join(home, "_logkeep"))
+}
+
+// rotate reads the status from the pid files and asks limactl only when they
+// leave a doubt (a driver alive without its host agent): then it needs one, and
+// Lima's answer decides.
+func TestRotateAsksLimactlOnlyWhenInDoubt(t *testing.T) {
+	home := t.TempDir()
+	dir := instance(t, home, "vm", map[string]string{"serial.log": "boot 1\n"})
+	noLimactl := map[string]string{"LIMA_HOME": home, "LIMACTL": "", "PATH": t.TempDir()}
+	r := run(t, noLimactl, "rotate", "vm")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "boot 1\n", read(t, filepath.Join(dir, "serial.1.log")))
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "serial.log"), []byte("boot 2\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "qemu.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644))
+	r = run(t, noLimactl, "rotate", "vm")
+	assert.Equal(t, 1, r.status)
+	assert.Contains(t, r.stderr, "a driver process is alive, its host agent (ha.pid) is not")
+	assert.Contains(t, r.stderr, "real limactl not found")
+
+	limactl := filepath.Join(t.TempDir(), "limactl")
+	require.NoError(t, os.WriteFile(limactl, []byte("#!/bin/sh\necho '{\"name\":\"vm\",\"status\":\"Broken\"}'\n"), 0o755))
+	r = run(t, map[string]string{"LIMA_HOME": home, "LIMACTL": limactl}, "rotate", "vm")
+	assert.Equal(t, 1, r.status)
+	assert.Contains(t, r.stderr, `instance "vm" is "Broken"`)
+	assert.Equal(t, "boot 2\n", read(t, filepath.Join(dir, "serial.log")), "left alone")
 }
