@@ -37,39 +37,55 @@ func (a *AtomicFile) Commit(replace bool) error {
 }
 
 // commit is Commit that also gives the file the modification time mtime (unless
-// zero) before it takes its final name.
-func (a *AtomicFile) commit(replace bool, mtime time.Time) (err error) {
+// zero) before it is fsynced, so that the time is as durable as the data.
+func (a *AtomicFile) commit(replace bool, mtime time.Time) error {
 	if a.done {
 		return errors.New("commit " + a.final + ": already committed or aborted")
 	}
-	a.done = true
 	tmp := a.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
+	if !mtime.IsZero() {
+		if err := setModTime(tmp, mtime); err != nil {
+			a.Abort()
+			return fileErr("set modification time of", tmp, "", err)
 		}
-	}()
-	err = a.Sync()
+	}
+	if err := a.syncClose((*os.File).Sync); err != nil {
+		return fileErr("write", tmp, "", err)
+	}
+	rename := renameNoReplace
+	if replace {
+		rename = os.Rename
+	}
+	if err := a.publish(rename); err != nil {
+		return fileErr("rename", tmp, a.final, err)
+	}
+	return syncDirErr(filepath.Dir(a.final))
+}
+
+// syncClose fsyncs the temporary file with fsync and closes it, the first half of a commit. On
+// failure the temporary file is removed and a is done.
+func (a *AtomicFile) syncClose(fsync func(*os.File) error) error {
+	err := fsync(a.File)
 	if cerr := a.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fileErr("write", tmp, "", err)
+		a.done = true
+		os.Remove(a.Name())
 	}
-	if !mtime.IsZero() {
-		if err = setModTime(tmp, mtime); err != nil {
-			return fileErr("set modification time of", tmp, "", err)
-		}
-	}
-	if replace {
-		err = os.Rename(tmp, a.final)
-	} else {
-		err = renameNoReplace(tmp, a.final)
-	}
+	return err
+}
+
+// publish gives the closed, fsynced temporary file its final name with rename (which must not
+// replace an existing file unless the caller wants that), the second half of a commit; it does
+// not fsync the directory. On failure the temporary file is removed. Either way a is done.
+func (a *AtomicFile) publish(rename func(oldpath, newpath string) error) error {
+	a.done = true
+	err := rename(a.Name(), a.final)
 	if err != nil {
-		return fileErr("rename", tmp, a.final, err)
+		os.Remove(a.Name())
 	}
-	return syncDirErr(filepath.Dir(a.final))
+	return err
 }
 
 // Abort closes and removes the temporary file; the final path is untouched. It is

@@ -2,7 +2,6 @@ package logfile
 
 import (
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -11,35 +10,43 @@ import (
 // MoveFile moves the regular file src to dst, never replacing an existing dst (the error then
 // satisfies errors.Is(err, fs.ErrExist)) and never following or moving a symbolic link or other
 // non-regular file (errors.Is(err, ErrNotRegular)). Within one filesystem it is a single no-replace
-// rename. Across filesystems (EXDEV) it copies src to a temporary name in dst's directory
-// (".<dst name>.tmp-<hex>"), fsyncs the copy, renames it into place without replacing, fsyncs dst's
-// directory, and only then removes src; mode and modification time are kept.
+// rename followed by an fsync of dst's directory. Across filesystems (EXDEV) it copies src to a
+// temporary name in dst's directory (".<dst name>.tmp-<hex>"; sendfile where the system has it,
+// with writeback started as the copy goes), gives the copy src's mode and modification time,
+// fsyncs it, renames it into place without replacing, fsyncs dst's directory, and only then
+// removes src and fsyncs src's directory. Memory use is flat whatever the size.
 //
 // Crash safety: at every point src is whole, or dst is whole, or both are (after the copy's rename
 // and before src's removal); a partial copy only ever exists under the temporary name, which Preserve
 // cleans up on its next run. src must not be written to while it is moved. Errors are *FileError.
 func MoveFile(src, dst string) error {
+	return moveFile(src, dst, realOps())
+}
+
+// moveFile implements MoveFile with the calls of o.
+func moveFile(src, dst string, o ops) error {
+	err := renameMove(src, dst)
+	if err == nil {
+		return syncDirErr(filepath.Dir(dst))
+	}
+	if !errors.Is(err, syscall.EXDEV) {
+		return err
+	}
+	m := &crossMove{src: src, dst: dst}
+	if err := moveAcross(o, []*crossMove{m}); err != nil {
+		return err
+	}
+	return m.err
+}
+
+// renameMove is ops.move: a no-replace rename of the regular file src to dst, failing with a
+// *FileError that satisfies errors.Is(err, syscall.EXDEV) when they are on different filesystems.
+func renameMove(src, dst string) error {
 	if _, err := lstatRegular(src); err != nil {
 		return fileErr("move", src, dst, err)
 	}
-	err := renameNoReplace(src, dst)
-	if err == nil {
-		if err := syncDir(filepath.Dir(dst)); err != nil {
-			return fileErr("sync directory", filepath.Dir(dst), "", err)
-		}
-		return nil
-	}
-	if !errors.Is(err, syscall.EXDEV) {
+	if err := renameNoReplace(src, dst); err != nil {
 		return fileErr("move", src, dst, err)
-	}
-	if err := copyAtomic("move (copying across filesystems)", src, dst); err != nil {
-		return err
-	}
-	if err := os.Remove(src); err != nil {
-		return fileErr("remove after copying (the copy is complete; both files exist)", src, dst, err)
-	}
-	if err := syncDir(filepath.Dir(src)); err != nil {
-		return fileErr("sync directory", filepath.Dir(src), "", err)
 	}
 	return nil
 }
@@ -50,33 +57,51 @@ func MoveFile(src, dst string) error {
 // dst gets src's permission bits and modification time. src is never followed if it is a symbolic
 // link (errors.Is(err, ErrNotRegular)). Memory use is flat whatever the size. Errors are *FileError.
 func CopyFile(src, dst string) error {
-	return copyAtomic("copy", src, dst)
+	out, err := copyToTemp(realOps(), "copy", src, dst)
+	if err != nil {
+		return err
+	}
+	if err := out.syncClose((*os.File).Sync); err != nil {
+		return fileErr("copy (syncing the copy to disk)", src, out.Name(), err)
+	}
+	if err := out.publish(renameNoReplace); err != nil {
+		return fileErr("copy (renaming the copy into place)", src, dst, err)
+	}
+	return syncDirErr(filepath.Dir(dst))
 }
 
-// copyAtomic implements CopyFile.
-func copyAtomic(op, src, dst string) error {
+// copyToTemp copies the regular file src to a new temporary file for dst (CreateAtomic) with
+// o.copyData and gives it src's permission bits and modification time. The copy is neither
+// fsynced nor closed. It refuses early when dst exists (errors.Is(err, fs.ErrExist)). On failure
+// nothing is left behind and the error is a *FileError naming src, with the verb op.
+func copyToTemp(o ops, op, src, dst string) (*AtomicFile, error) {
 	in, err := openRegular(src)
 	if err != nil {
-		return fileErr(op, src, dst, err)
+		return nil, fileErr(op, src, dst, err)
 	}
 	defer in.Close()
 	fi, err := in.Stat()
 	if err != nil {
-		return fileErr(op, src, dst, err)
+		return nil, fileErr(op, src, dst, err)
 	}
 	if _, err := os.Lstat(dst); err == nil {
-		return fileErr(op, src, dst, os.ErrExist)
+		return nil, fileErr(op, src, dst, os.ErrExist)
 	}
 	out, err := CreateAtomic(dst)
 	if err != nil {
-		return err
+		return nil, &FileError{Op: op, Path: src, Dest: dst, Err: err}
 	}
-	defer out.Abort()
-	if _, err := io.Copy(out, in); err != nil {
-		return fileErr(op, src, out.Name(), err)
+	if _, err := o.copyData(out.File, in); err != nil {
+		out.Abort()
+		return nil, fileErr(op, src, out.Name(), err)
 	}
 	if err := out.Chmod(fi.Mode().Perm()); err != nil {
-		return fileErr("set mode of", out.Name(), "", err)
+		out.Abort()
+		return nil, fileErr(op+" (setting the mode of the copy)", src, out.Name(), err)
 	}
-	return out.commit(false, fi.ModTime())
+	if err := setModTime(out.Name(), fi.ModTime()); err != nil {
+		out.Abort()
+		return nil, fileErr(op+" (setting the modification time of the copy)", src, out.Name(), err)
+	}
+	return out, nil
 }

@@ -5,17 +5,25 @@ import (
 	"os"
 )
 
-// ops are the filesystem calls through which Rotate and Preserve change things. Production code
-// uses realOps; tests pass a copy with one func wrapped to inject a fault on a chosen file. There is
-// no package-level instance: each call builds its own.
+// ops are the filesystem calls through which Rotate, Preserve and MoveFile change things.
+// Production code uses realOps; tests pass a copy with one func wrapped to inject a fault (or a
+// simulated crash) on a chosen file. There is no package-level instance: each call builds its own.
 type ops struct {
 	lstat  func(path string) (fs.FileInfo, error)
 	rename func(oldpath, newpath string) error // must never replace newpath
-	remove func(path string) error
-	move   func(src, dst string) error
-	copy   func(src, dst string) error
+	// move moves src to dst by a no-replace rename when both are on one filesystem; when they are
+	// not, it fails with an error satisfying errors.Is(err, syscall.EXDEV) and changes nothing,
+	// and the caller copies (moveAcross). It does not fsync any directory.
+	move func(src, dst string) error
+	copy func(src, dst string) error
+	// copyData copies the data of a cross-filesystem move or copy (copyData).
+	copyData func(dst, src *os.File) (int64, error)
+	fsync    func(f *os.File) error
+	syncDir  func(dir string) error
+	remove   func(path string) error
 }
 
 func realOps() ops {
-	return ops{lstat: os.Lstat, rename: renameNoReplace, remove: os.Remove, move: MoveFile, copy: CopyFile}
+	return ops{lstat: os.Lstat, rename: renameNoReplace, move: renameMove, copy: CopyFile,
+		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove}
 }

@@ -58,11 +58,27 @@ const setTimeLayout = "20060102T150405Z"
 //     it is never shared with another run and never pre-existing; destParent must not be a
 //     symbolic link. Files keep their mode and modification time.
 //   - No directory is created when there is nothing to keep, and a set directory into which nothing
-//     could be moved is removed again, with destParent if this call created it (Dir is then "").
-//   - Each file is moved with MoveFile (never replacing, crash-safe across filesystems). One file's
-//     failure does not stop the others: the error is errors.Join of one *FileError per failed file,
-//     and Moved/Copied list what was kept. Symbolic links and non-regular files are never followed
-//     or moved; they are reported in Skipped.
+//     could be moved is removed again, with destParent if this call created it (Dir is then ""),
+//     unless it holds copies whose sources had to be kept (see below; Dir then names it).
+//   - Within one filesystem each log is moved by a no-replace rename, and the set directory is
+//     fsynced once after them all (if that fsync fails, the logs count as moved and one more
+//     *FileError names the set directory: after a crash some may be back, whole, in srcDir).
+//   - Across filesystems the logs are moved with MoveFile's guarantees, in groups of up to 64 so
+//     that the disk writes while the next files are copied: every log of a group is copied to a
+//     temporary name in the set (mode and modification time kept, writeback started as it goes),
+//     then every copy is fsynced, then each is renamed to its final name without replacing, then
+//     the set directory is fsynced, and only then are the sources removed and srcDir fsynced. A
+//     source is never removed before its copy is durable under its final name, so a crash at any
+//     point leaves every log whole in srcDir, in the set, or in both (the next run then preserves
+//     the one left in srcDir again, into a new set); a partial copy only ever has a temporary name.
+//     Memory use is flat whatever the sizes (no more than 1 MiB of buffer at a time).
+//   - One file's failure does not stop the others: the error is errors.Join of one *FileError per
+//     failed file (naming it and the step that failed; the file is then whole in srcDir), and
+//     Moved/Copied list what was kept. If the set directory cannot be fsynced after the copies were
+//     renamed into it, their sources are all kept and each such log is in both places. If srcDir
+//     cannot be fsynced after the removals, the logs count as moved and one more *FileError names
+//     srcDir. Symbolic links and non-regular files are never followed or moved; they are reported
+//     in Skipped.
 func Preserve(srcDir, destParent string, opts PreserveOptions) (PreserveResult, error) {
 	return preserve(srcDir, destParent, opts, realOps())
 }
@@ -121,16 +137,13 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	if err != nil {
 		return res, errors.Join(append(errs, err)...)
 	}
-	for _, name := range logs {
-		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
-		if err := o.move(src, dst); err != nil {
-			errs = append(errs, asFileError("move", src, dst, err))
-			continue
-		}
-		res.Moved = append(res.Moved, name)
-	}
+	moved, moveErrs := moveLogs(srcDir, set, logs, o)
+	res.Moved = moved
+	errs = append(errs, moveErrs...)
 	if len(res.Moved) == 0 {
-		if err := os.Remove(set); err != nil {
+		if err := os.Remove(set); errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+			res.Dir = set // it holds copies whose sources had to be kept (errs says which)
+		} else if err != nil {
 			errs = append(errs, fileErr("remove empty set directory", set, "", err))
 			res.Dir = set
 		} else if createdParent {
@@ -159,6 +172,52 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 		res.Copied = append(res.Copied, name)
 	}
 	return res, errors.Join(errs...)
+}
+
+// moveLogs moves the logs named names from srcDir into set: a no-replace rename (o.move) for
+// each, then one fsync of set for all that were renamed, and moveAcross for those on another
+// filesystem. It returns the names moved, in the order of names, and one error per file that was
+// not (each a *FileError naming the file), plus errors about directories that could not be synced.
+func moveLogs(srcDir, set string, names []string, o ops) (moved []string, errs []error) {
+	fail := make([]error, len(names))
+	var across []*crossMove
+	var acrossIdx []int // index in names of each of across
+	renamed := false
+	for i, name := range names {
+		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
+		err := o.move(src, dst)
+		switch {
+		case err == nil:
+			renamed = true
+		case errors.Is(err, syscall.EXDEV):
+			across = append(across, &crossMove{src: src, dst: dst})
+			acrossIdx = append(acrossIdx, i)
+		default:
+			fail[i] = asFileError("move", src, dst, err)
+		}
+	}
+	var dirErrs []error
+	if renamed {
+		// The renames are done and cannot be undone safely: the logs are in set. If the fsync
+		// fails, a crash may still put some of them back in srcDir, whole.
+		if err := o.syncDir(set); err != nil {
+			dirErrs = append(dirErrs, fileErr("sync directory", set, "", err))
+		}
+	}
+	if err := moveAcross(o, across); err != nil {
+		dirErrs = append(dirErrs, err)
+	}
+	for j, m := range across {
+		fail[acrossIdx[j]] = m.err
+	}
+	for i, name := range names {
+		if fail[i] != nil {
+			errs = append(errs, fail[i])
+		} else {
+			moved = append(moved, name)
+		}
+	}
+	return moved, append(errs, dirErrs...)
 }
 
 // listLogs returns the sorted names of regular "*.log" and "*.log.gz" files in dir, adding the
