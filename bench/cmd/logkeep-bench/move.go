@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ type moveSetup struct {
 	tmpl, srcParent, src, dest string
 	files                      []string // paths in src
 	bytes                      int64
+	all                        string // on tmpfs: the bytes of all files, one after the other
 }
 
 // newMoveSetup writes the template: an instance directory with the six logs and five generations
@@ -44,7 +46,33 @@ func newMoveSetup(e env, id string, total int64) (moveSetup, error) {
 		s.files = append(s.files, filepath.Join(s.src, n))
 	}
 	s.bytes = size * int64(len(names))
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	s.all = filepath.Join(e.Shm, id+"-all.bin")
+	return s, concat(s.all, inst, names)
+}
+
+// concat writes the files names of dir, one after the other, to the new file path.
+func concat(path, dir string, names []string) error {
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		in, err := os.Open(filepath.Join(dir, n))
+		if err != nil {
+			out.Close()
+			return err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if err != nil {
+			out.Close()
+			return err
+		}
+	}
+	return out.Close()
 }
 
 // prep copies the template to the source, empties the destination (creating dest/set for mv)
@@ -92,6 +120,29 @@ func (s moveSetup) mv() side {
 		Prep: s.prep, Check: s.moved}
 }
 
+// mvSync is mv followed by sync(1) of the moved files (fsync of each): the durability of a
+// logfile move, reached the way a shell script would.
+func (s moveSetup) mvSync() side {
+	return side{Label: "mv -t, then sync of the files", Prep: s.prep, Check: s.moved,
+		Argv: append([]string{"sh", "-c", `mv -t "$0" "$@" && cd "$0" && sync -- *`, filepath.Join(s.dest, "set")}, s.files...)}
+}
+
+// diskBound writes the same bytes (all the files, one after the other) to the disk with direct
+// I/O in 64 MiB blocks, bypassing the page cache, and fsyncs the file: how fast this disk takes
+// data durably, whatever the program that moves it. Nothing is removed from the source.
+func (s moveSetup) diskBound() side {
+	out := filepath.Join(s.dest, "set", "all.bin")
+	return side{Label: "dd oflag=direct bs=64M conv=fsync of the same bytes (disk's durable write rate)",
+		Argv: []string{lookPath("dd"), "if=" + s.all, "of=" + out, "bs=64M", "oflag=direct", "conv=fsync", "status=none"},
+		Prep: s.prep, Check: func() error {
+			fi, err := os.Stat(out)
+			if err == nil && fi.Size() != s.bytes {
+				err = fmt.Errorf("dd wrote %d bytes to %s, want %d", fi.Size(), out, s.bytes)
+			}
+			return err
+		}}
+}
+
 // move is target 4: 1 GiB of logs from tmpfs to disk with Preserve and MoveFile against mv, and
 // peak memory at several sizes.
 func move(e env) error {
@@ -108,14 +159,15 @@ func move(e env) error {
 		Prep: s.prep, Check: s.moved}
 	moveFile := side{Label: "logfile.MoveFile (mover move)", Argv: append([]string{mover, "move", filepath.Join(s.dest, "set")}, s.files...),
 		Prep: s.prep, Check: s.moved}
-	mvSync := s.mv()
-	mvSync.Label = "mv -t, then sync of the files"
-	mvSync.Argv = append([]string{"sh", "-c", `mv -t "$0" "$@" && cd "$0" && sync -- *`, filepath.Join(s.dest, "set")}, s.files...)
 	title := fmt.Sprintf("4. preservation across filesystems, %s in 36 files, tmpfs to disk", mib(s.bytes))
 	pairs := []pair{
 		{ID: "move-preserve", Title: title + ": Preserve vs mv", A: preserve, B: s.mv(), Limit: 0.95},
 		{ID: "move-movefile", Title: title + ": MoveFile vs mv", A: moveFile, B: s.mv(), Limit: 0.95},
-		{ID: "move-preserve-sync", Title: title + ": Preserve vs mv + sync (same durability)", A: preserve, B: mvSync},
+		{ID: "move-preserve-sync", Title: title + ": Preserve vs mv + sync (same durability)", A: preserve, B: s.mvSync()},
+		{ID: "move-movefile-sync", Title: title + ": MoveFile vs mv + sync (same durability)", A: moveFile, B: s.mvSync()},
+		{ID: "move-disk-bound", Title: title + ": the disk's durable write rate (dd, direct I/O) vs mv: the ceiling of any durable move",
+			A: s.diskBound(), B: s.mv()},
+		{ID: "move-preserve-disk", Title: title + ": Preserve vs the disk's durable write rate (dd, direct I/O)", A: preserve, B: s.diskBound()},
 	}
 	for _, p := range pairs {
 		p.Runs, p.Warmup, p.Bytes = e.runs(7), 1, s.bytes
@@ -129,6 +181,7 @@ func move(e env) error {
 	}
 	os.RemoveAll(s.tmpl)
 	os.RemoveAll(s.srcParent)
+	os.Remove(s.all)
 	return memory(e, mover)
 }
 
