@@ -2,7 +2,6 @@ package logfile
 
 import (
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -114,18 +113,4 @@ func NextGeneration(dir string) (int, error) {
 			Err: errGenerationOverflow}
 	}
 	return highest + 1, nil
-}
-
-// readDirNames lists dir's entry names, unsorted.
-func readDirNames(dir string) ([]string, error) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil, fileErr("read directory", dir, "", err)
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil, fileErr("read directory", dir, "", err)
-	}
-	return names, nil
 }

@@ -2,7 +2,6 @@ package logfile
 
 import (
 	"errors"
-	"os"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -10,8 +9,8 @@ import (
 
 // LockDir takes an exclusive flock(2) on dir's own file descriptor, waiting as long as another
 // process (or another LockDir call in this process) holds it. No lock file is created, so the
-// directory is left exactly as it was. dir is opened like os.Open (a symlink to a directory locks
-// that directory). The lock is released by calling unlock (safe to call more than once) or when
+// directory is left exactly as it was. A symlink to a directory locks that directory; a
+// non-directory fails with ENOTDIR. The lock is released by calling unlock (safe to call more than once) or when
 // the process exits, so a crashed holder never leaves a stale lock. The descriptor is
 // close-on-exec: the lock is not inherited by, and not held across, an exec. Locks are advisory:
 // they exclude only other LockDir/TryLockDir callers.
@@ -29,20 +28,16 @@ func TryLockDir(dir string) (unlock func() error, ok bool, err error) {
 }
 
 func lockDir(dir string, how int) (func() error, error) {
-	d, err := os.Open(dir)
+	d, err := openDir(dir)
 	if err != nil {
 		return nil, fileErr("lock directory", dir, "", err)
 	}
-	fi, err := d.Stat()
-	if err == nil && !fi.IsDir() {
-		err = unix.ENOTDIR
-	}
-	for err == nil {
-		err = unix.Flock(int(d.Fd()), how)
+	fd := int(d.Fd())
+	for {
+		err = unix.Flock(fd, how)
 		if !errors.Is(err, unix.EINTR) {
 			break
 		}
-		err = nil
 	}
 	if err != nil {
 		d.Close()
@@ -55,7 +50,7 @@ func lockDir(dir string, how int) (func() error, error) {
 	var uerr error
 	return func() error {
 		once.Do(func() {
-			uerr = unix.Flock(int(d.Fd()), unix.LOCK_UN)
+			uerr = unix.Flock(fd, unix.LOCK_UN)
 			if cerr := d.Close(); uerr == nil {
 				uerr = cerr
 			}

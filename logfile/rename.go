@@ -33,7 +33,7 @@ func renameCheckThenRename(oldpath, newpath string) error {
 
 // syncDir fsyncs a directory so that renames and removals in it are durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
+	d, err := openDir(dir)
 	if err != nil {
 		return err
 	}

@@ -194,20 +194,6 @@ func generationFiles(dir string, bases map[string]int, res *RotateResult) (map[i
 	return byN, nil
 }
 
-// readDirEntries lists dir's entries, unsorted, with their types.
-func readDirEntries(dir string) ([]fs.DirEntry, error) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil, fileErr("read directory", dir, "", err)
-	}
-	defer f.Close()
-	entries, err := f.ReadDir(-1)
-	if err != nil {
-		return nil, fileErr("read directory", dir, "", err)
-	}
-	return entries, nil
-}
-
 // prune removes the files of all but the newest keep distinct generation numbers.
 func prune(dir string, bases map[string]int, keep int, o ops, res *RotateResult) error {
 	byN, err := generationFiles(dir, bases, res)
