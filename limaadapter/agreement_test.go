@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lima-vm/lima/cmd/limactl/editflags"
+	"github.com/lima-vm/lima/pkg/identifiers"
 	"github.com/lima-vm/lima/pkg/limatmpl"
 	"github.com/lima-vm/lima/pkg/store"
 	"github.com/spf13/cobra"
@@ -36,7 +37,7 @@ func limaNameFromLocator(locator string) (string, error) {
 // FuzzAgreesWithLima checks ValidateName against store.ValidateInstName and
 // nameFromLocator against limatmpl, error for error and name for name.
 func FuzzAgreesWithLima(f *testing.F) {
-	for _, s := range []string{"", "vm", "default", "a.b-c_d", "x.yaml", "X.YML", "-a", "a--b", "a/b", "..", "\u212Am",
+	for _, s := range []string{"", "vm", "default", "a.b-c_d", "x.yaml", "a.", "a..b", "a-_b", "_a", "Ab9", "é", "a\x00b", "a b", "0123456789012345678901234567890123456789012345678901234567890123456789012345", "X.YML", "-a", "a--b", "a/b", "..", "\u212Am",
 		"template://docker", "template://sub/dir/k8s", "template:docker", "https://example.com/t/Alpine.yaml",
 		"http://h/", "file:///tmp/k.yml", "./dir/tiny.yaml", "/abs/UPPER.yml", "%zz", "::", "a b.yaml",
 		"https://h/p/x.yaml?q=1#f", "template://", "vm.yaml.yml", "0123456789012345678901234567890123456789012345678901234567890123456789012345678"} {
@@ -46,6 +47,9 @@ func FuzzAgreesWithLima(f *testing.F) {
 		ours, lima := ValidateName(s), store.ValidateInstName(s)
 		if (ours == nil) != (lima == nil) {
 			t.Fatalf("ValidateName(%q) = %v, Lima's store.ValidateInstName = %v", s, ours, lima)
+		}
+		if ours, lima := validIdentifier(s), identifiers.Validate(s); (ours == nil) != (lima == nil) {
+			t.Fatalf("validIdentifier(%q) = %v, Lima's identifiers.Validate = %v", s, ours, lima)
 		}
 		name, err := nameFromLocator(s)
 		limaName, limaErr := limaNameFromLocator(s)

@@ -1,8 +1,9 @@
 // Package limaadapter is the only part of limactl-logkeep that knows Lima.
 //
-// It resolves LIMA_HOME and instance directories with Lima's own
-// pkg/store/dirnames and pkg/store/filenames and validates names with Lima's
-// pkg/identifiers, so paths and names are exactly limactl's. It tells whether an
+// It resolves LIMA_HOME, instance directories and file names with Lima's own
+// pkg/store/dirnames and pkg/store/filenames, and validates names with the rules
+// of Lima's store.ValidateInstName, so paths and names are exactly limactl's. It
+// tells whether an
 // instance exists, runs or is protected from the files Lima's store reads
 // (lima.yaml, protected, ha.pid and the driver's pid file), asking the real
 // limactl (`limactl list --json`) whenever those leave a doubt; it parses limactl
@@ -14,6 +15,7 @@
 // every start, and those packages would make each limactl-logkeep command, even a
 // pass-through one, pay for them (see bench/FINDINGS.md). The few rules taken from
 // them (name validation, the name of an instance made from a template, the
-// instance list) are held to Lima's functions by this package's tests, and
+// instance list, the flags of `limactl start`) are held to Lima's functions by
+// this package's tests, and
 // `make lint` fails if the binary links them again.
 package limaadapter

@@ -6,14 +6,12 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/lima-vm/lima/pkg/identifiers"
 )
 
 // nameFromLocator derives the instance name limactl gives an instance created
 // from a template locator (a file, "template://NAME" or a URL), following
 // limatmpl.Read in Lima v1.2.1: the base name of the file or URL path, lower-cased,
-// without a .yml/.yaml suffix, which must be a valid identifier.
+// without a .yml/.yaml suffix, which must be a valid identifier (validIdentifier).
 //
 // The rules are copied from pkg/limatmpl (SeemsTemplateURL, SeemsHTTPURL,
 // SeemsFileURL, InstNameFromURL, InstNameFromYAMLPath) because that package links
@@ -35,7 +33,7 @@ func nameFromLocator(locator string) (string, error) {
 func nameFromYAMLPath(yamlPath string) (string, error) {
 	s := strings.ToLower(filepath.Base(yamlPath))
 	s = strings.TrimSuffix(strings.TrimSuffix(s, ".yml"), ".yaml")
-	if err := identifiers.Validate(s); err != nil {
+	if err := validIdentifier(s); err != nil {
 		return "", fmt.Errorf("filename %q is invalid: %w", yamlPath, err)
 	}
 	return s, nil

@@ -1,11 +1,11 @@
 package limaadapter
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
-	"github.com/lima-vm/lima/pkg/identifiers"
 	"github.com/lima-vm/lima/pkg/store/dirnames"
 	"github.com/lima-vm/lima/pkg/store/filenames"
 )
@@ -35,13 +35,12 @@ func Home() (string, error) {
 }
 
 // ValidateName reports whether name is a valid Lima instance name, with the rules
-// of Lima's store.ValidateInstName: Lima's identifiers.Validate (letters and
-// digits separated by single '.', '_' or '-', at most 76 characters) and no
-// .yaml/.yml suffix. It is that function's body, kept here so that the binary
-// does not link pkg/store (see the package comment); a test checks that both
-// agree.
+// of Lima's store.ValidateInstName: an identifier (see validIdentifier) without a
+// .yaml/.yml suffix. The rules are written out here so that the binary links
+// neither pkg/store nor the regular expression pkg/identifiers compiles at start
+// (see the package comment); a fuzz test checks that both agree.
 func ValidateName(name string) error {
-	if err := identifiers.Validate(name); err != nil {
+	if err := validIdentifier(name); err != nil {
 		return fmt.Errorf("invalid instance name: instance name %q is not a valid identifier: %w", name, err)
 	}
 	lower := strings.ToLower(name)
@@ -73,4 +72,34 @@ func DefaultLogsDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, "_logkeep"), nil
+}
+
+// maxIdentifierLength is identifiers.maxLength in Lima v1.2.1.
+const maxIdentifierLength = 76
+
+// validIdentifier is Lima's identifiers.Validate: a non-empty string of at most 76
+// bytes made of ASCII letters and digits, in runs separated by single '.', '_' or
+// '-' (the regular expression ^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$).
+func validIdentifier(s string) error {
+	switch {
+	case s == "":
+		return errors.New("identifier must not be empty")
+	case len(s) > maxIdentifierLength:
+		return fmt.Errorf("identifier %q greater than maximum length (%d characters)", s, maxIdentifierLength)
+	}
+	afterSeparator := true // the first character must be a letter or digit
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			afterSeparator = false
+		case (c == '.' || c == '_' || c == '-') && !afterSeparator:
+			afterSeparator = true
+		default:
+			return fmt.Errorf("identifier %q must be ASCII letters and digits separated by single '.', '_' or '-'", s)
+		}
+	}
+	if afterSeparator {
+		return fmt.Errorf("identifier %q must not end with '.', '_' or '-'", s)
+	}
+	return nil
 }
