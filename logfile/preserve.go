@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,9 +36,6 @@ type PreserveResult struct {
 	// temporary files of an unfinished copy and empty set directories.
 	Cleaned []string
 }
-
-// setDirName matches the set directories Preserve creates.
-var setDirName = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z(\.[1-9][0-9]*)?$`)
 
 const setTimeLayout = "20060102T150405Z"
 
@@ -316,7 +312,7 @@ func cleanLeftovers(destParent string, res *PreserveResult) error {
 	slices.Sort(sets)
 	var errs []error
 	for _, set := range sets {
-		if !setDirName.MatchString(set) {
+		if !isSetDirName(set) {
 			continue
 		}
 		dir := filepath.Join(destParent, set)

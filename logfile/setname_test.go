@@ -3,6 +3,7 @@ package logfile
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -48,4 +49,19 @@ func TestParseSetNameAcceptsWhatPreserveCreates(t *testing.T) {
 		require.True(t, ok, res.Dir)
 		assert.True(t, now.Equal(got))
 	}
+}
+
+// FuzzIsSetDirName holds isSetDirName to the regular expression it replaces.
+func FuzzIsSetDirName(f *testing.F) {
+	want := regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z(\.[1-9][0-9]*)?$`)
+	for _, s := range []string{"20261126T093005Z", "20261126T093005Z.2", "20261126T093005Z.1", "20261126T093005Z.02",
+		"20261126T093005Z.", "20261126T093005Z.2.3", "20261126T093005", "20261126T093005Z", "20261126t093005Z",
+		"20261126T093005Z\n", "", ".", "vm", "٢0261126T093005Z", "20261126T093005Z.10x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := isSetDirName(s); got != want.MatchString(s) {
+			t.Fatalf("isSetDirName(%q) = %v, the pattern says %v", s, got, !got)
+		}
+	})
 }
