@@ -50,12 +50,9 @@ shm=$(mktemp -d /dev/shm/logkeep-bench.XXXXXX)
 trap 'rm -rf "$shm"; [ -n "${BENCH_KEEP_WORK:-}" ] && say "kept $work" || rm -rf "$work"' EXIT
 chmod 0755 "$work" "$shm"
 tools=$work/tools
-for t in logkeep-bench mover empty nolima; do
-	go build -trimpath -o "$tools/$t" "./bench/cmd/$t"
+for t in logkeep-bench mover empty execonly nolima; do
+	CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags "-s -w" -o "$tools/$t" "./bench/cmd/$t"
 done
-# The same limactl-logkeep without cgo, to measure what dynamic linking costs at start-up.
-CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$(git describe --tags --always --dirty 2>/dev/null || echo devel)" \
-	-o "$tools/limactl-logkeep-static" ./cmd/limactl-logkeep
 results=$work/results.jsonl
 extra=$work/extra
 mkdir -p "$extra"

@@ -49,12 +49,18 @@ func lima(e env) error {
 		A:    side{Label: "limactl-logkeep wrap list", Argv: []string{e.Logkeep, "wrap", "list"}, Env: append(limaEnv, "LIMACTL="+e.Limactl)},
 		B:    side{Label: "limactl list", Argv: []string{e.Limactl, "list"}, Env: limaEnv},
 		Runs: e.runs(41), Warmup: 3, Limit: 1.05}
-	r, err := list.measure()
-	if err != nil {
-		return err
-	}
-	if err := record(e.Results, r); err != nil {
-		return err
+	floor := list
+	floor.ID, floor.Limit = "passthrough-floor", 0
+	floor.Title = "3. floor: a Go program that only execs limactl (execonly) vs limactl list"
+	floor.A = side{Label: "execonly limactl list", Argv: []string{filepath.Join(e.Tools, "execonly"), e.Limactl, "list"}, Env: limaEnv}
+	for _, p := range []pair{list, floor} {
+		r, err := p.measure()
+		if err != nil {
+			return err
+		}
+		if err := record(e.Results, r); err != nil {
+			return err
+		}
 	}
 	return startRunning(e, limaEnv, limactl)
 }

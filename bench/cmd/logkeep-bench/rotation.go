@@ -170,9 +170,20 @@ func rotation(e env) error {
 	}
 	p.Title = "1. rotation, typical (6 logs x 200 KiB + 5 generations each, prune to 5)"
 	p.Runs, p.Warmup, p.Limit = e.runs(31), 3, 1.0
-	r, err := p.measure()
-	if err != nil {
-		return err
+	// The floor: the same rotation by logfile.Rotate alone in a minimal Go program.
+	floor := p
+	floor.ID, floor.Limit = "rotation-floor", 0
+	floor.Title = "1. floor: logfile.Rotate alone in a minimal Go program (no CLI, logging, lock or status check)"
+	floor.A = side{Label: "mover rotate (logfile.Rotate)", Argv: append([]string{filepath.Join(e.Tools, "mover"), "rotate",
+		filepath.Join(e.Work, "rotation-typical", "work", "inst"), "5"}, bench.LimaLogNames...), Prep: p.A.Prep, Check: p.A.Check}
+	for _, p := range []pair{p, floor} {
+		r, err := p.measure()
+		if err != nil {
+			return err
+		}
+		if err := record(e.Results, r); err != nil {
+			return err
+		}
 	}
-	return record(e.Results, r)
+	return nil
 }

@@ -3,12 +3,16 @@
 //
 //	mover preserve SRCDIR DESTPARENT   logfile.Preserve: every log of SRCDIR into a new set
 //	mover move DESTDIR FILE...         logfile.MoveFile of each FILE into DESTDIR, like mv -t
+//	mover rotate DIR KEEP LOG...       logfile.Rotate of the active logs LOG... in DIR, keeping
+//	                                   KEEP generations: the rotation alone, without
+//	                                   limactl-logkeep's CLI, logging, lock or status check
 package main
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"limactl-logkeep/logfile"
 )
@@ -36,6 +40,13 @@ func run(args []string) error {
 			}
 		}
 		return nil
+	case len(args) >= 4 && args[0] == "rotate":
+		keep, err := strconv.Atoi(args[2])
+		if err != nil {
+			return err
+		}
+		_, err = logfile.Rotate(args[1], logfile.RotateOptions{Names: args[3:], MaxBackups: keep})
+		return err
 	}
-	return fmt.Errorf("usage: mover preserve SRCDIR DESTPARENT | mover move DESTDIR FILE...")
+	return fmt.Errorf("usage: mover preserve SRCDIR DESTPARENT | mover move DESTDIR FILE... | mover rotate DIR KEEP LOG...")
 }
