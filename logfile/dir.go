@@ -24,28 +24,24 @@ func openDir(dir string) (*os.File, error) {
 
 // readDirNames lists dir's entry names, unsorted.
 func readDirNames(dir string) ([]string, error) {
-	f, err := openDir(dir)
-	if err != nil {
-		return nil, fileErr("read directory", dir, "", err)
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil, fileErr("read directory", dir, "", err)
-	}
-	return names, nil
+	return readDir(dir, func(f *os.File) ([]string, error) { return f.Readdirnames(-1) })
 }
 
 // readDirEntries lists dir's entries, unsorted, with their types.
 func readDirEntries(dir string) ([]fs.DirEntry, error) {
+	return readDir(dir, func(f *os.File) ([]fs.DirEntry, error) { return f.ReadDir(-1) })
+}
+
+// readDir opens dir and lists it with list; errors are *FileError.
+func readDir[T any](dir string, list func(*os.File) ([]T, error)) ([]T, error) {
 	f, err := openDir(dir)
 	if err != nil {
 		return nil, fileErr("read directory", dir, "", err)
 	}
 	defer f.Close()
-	entries, err := f.ReadDir(-1)
+	all, err := list(f)
 	if err != nil {
 		return nil, fileErr("read directory", dir, "", err)
 	}
-	return entries, nil
+	return all, nil
 }

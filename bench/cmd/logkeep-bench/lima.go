@@ -53,14 +53,8 @@ func lima(e env) error {
 	floor.ID, floor.Limit = "passthrough-floor", 0
 	floor.Title = "3. floor: a Go program that only execs limactl (execonly) vs limactl list"
 	floor.A = side{Label: "execonly limactl list", Argv: []string{filepath.Join(e.Tools, "execonly"), e.Limactl, "list"}, Env: limaEnv}
-	for _, p := range []pair{list, floor} {
-		r, err := p.measure()
-		if err != nil {
-			return err
-		}
-		if err := record(e.Results, r); err != nil {
-			return err
-		}
+	if err := measureAll(e.Results, list, floor); err != nil {
+		return err
 	}
 	return startRunning(e, limaEnv, limactl)
 }

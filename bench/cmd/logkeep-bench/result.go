@@ -148,6 +148,20 @@ func record(path string, r result) error {
 	return json.NewEncoder(f).Encode(r)
 }
 
+// measureAll measures each pair in turn and records its result in path.
+func measureAll(path string, pairs ...pair) error {
+	for _, p := range pairs {
+		r, err := p.measure()
+		if err != nil {
+			return err
+		}
+		if err := record(path, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // readResults reads every result of the results file, in order.
 func readResults(path string) ([]result, error) {
 	f, err := os.Open(path)

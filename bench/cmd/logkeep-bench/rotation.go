@@ -176,14 +176,5 @@ func rotation(e env) error {
 	floor.Title = "1. floor: logfile.Rotate alone in a minimal Go program (no CLI, logging, lock or status check)"
 	floor.A = side{Label: "mover rotate (logfile.Rotate)", Argv: append([]string{filepath.Join(e.Tools, "mover"), "rotate",
 		filepath.Join(e.Work, "rotation-typical", "work", "inst"), "5"}, bench.LimaLogNames...), Prep: p.A.Prep, Check: p.A.Check}
-	for _, p := range []pair{p, floor} {
-		r, err := p.measure()
-		if err != nil {
-			return err
-		}
-		if err := record(e.Results, r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return measureAll(e.Results, p, floor)
 }
