@@ -6,6 +6,7 @@
 #   scripts/bench.sh [--quick] [SECTION...]
 #     SECTION: startup rotation history move lima collect (default: all of them, in that order)
 #     --quick  fewer runs and smaller sizes, to try the harness: the report goes to stdout only
+#     (so does the report of a run of only some sections: RESULTS.md always holds a whole run)
 #   env BENCH_DIR: disk directory for scratch files (default /var/tmp; must not be tmpfs)
 #   env BENCH_KEEP_WORK=1: keep the scratch directory (results.jsonl, profiles) for a look afterwards
 #
@@ -22,10 +23,13 @@ for arg; do
 	case $arg in
 	--quick) quick=-quick ;;
 	startup | rotation | history | move | lima | collect) sections+=("$arg") ;;
-	*) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2 && exit 2 ;;
+	*) sed -n '2,15s/^# \{0,1\}//p' "$0" >&2 && exit 2 ;;
 	esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(startup rotation history move lima collect)
+all=(startup rotation history move lima collect)
+partial=
+[ ${#sections[@]} -gt 0 ] && [ "${sections[*]}" != "${all[*]}" ] && partial=1
+[ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
 say() { printf '\nbench: %s\n' "$*" >&2; }
 
 if [ "$(id -u)" = 0 ]; then
@@ -127,6 +131,6 @@ done
 say "profiles ($((SECONDS - began)) s)"
 profiles
 out=bench/RESULTS.md
-[ -z "$quick" ] || out=/dev/stdout # a quick run never replaces RESULTS.md
+[ -z "$quick$partial" ] || out=/dev/stdout # a quick or partial run never replaces RESULTS.md
 "$tools/logkeep-bench" report -results "$results" -out "$out" -findings bench/FINDINGS.md -extra "$extra"
 say "done in $((SECONDS - began)) s: $out"
