@@ -10,8 +10,9 @@
 #   env BENCH_DIR: disk directory for scratch files (default /var/tmp; must not be tmpfs)
 #   env BENCH_KEEP_WORK=1: keep the scratch directory (results.jsonl, profiles) for a look afterwards
 #
-# As root it installs logrotate, strace and GNU time from Debian when missing and runs the limactl parts as
-# the test user logkeep-test (limactl refuses root); scripts/setup.sh must have run for those.
+# As root it runs scripts/setup.sh (cached: QEMU, Lima, the tiny guest, the test user), installs
+# logrotate, strace and GNU time from Debian when missing, and runs the limactl parts as the test
+# user logkeep-test (limactl refuses root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
@@ -33,6 +34,7 @@ partial=
 say() { printf '\nbench: %s\n' "$*" >&2; }
 
 if [ "$(id -u)" = 0 ]; then
+	scripts/setup.sh
 	missing=()
 	command -v logrotate >/dev/null || missing+=(logrotate)
 	command -v strace >/dev/null || missing+=(strace)
@@ -76,14 +78,16 @@ as_test_user() {
 		section "$1"
 		return
 	fi
-	local home dir=$work/$1
+	local home dir=$work/$1 logkeep=$REPO/bin/limactl-logkeep
 	home=$(getent passwd "$TEST_USER" | cut -d: -f6) || { echo "bench: no user $TEST_USER: run scripts/setup.sh" >&2 && return 1; }
 	mkdir -p "$dir" && chown "$TEST_USER:" "$dir"
-	runuser -u "$TEST_USER" -- test -x "$REPO/bin/limactl-logkeep" ||
-		{ echo "bench: $TEST_USER cannot run $REPO/bin/limactl-logkeep (directory permissions)" >&2 && return 1; }
+	if ! runuser -u "$TEST_USER" -- test -x "$logkeep"; then # a clone the test user cannot enter
+		logkeep=$work/limactl-logkeep
+		cp "$REPO/bin/limactl-logkeep" "$logkeep"
+	fi
 	runuser -u "$TEST_USER" -- env HOME="$home" USER="$TEST_USER" LOGNAME="$TEST_USER" TMPDIR="$dir" \
 		"$tools/logkeep-bench" "$1" $quick -work "$dir" -results "$dir/results.jsonl" \
-		-logkeep "$REPO/bin/limactl-logkeep" -tools "$tools" -repo "$REPO" -limactl "$LIMACTL_REAL"
+		-logkeep "$logkeep" -tools "$tools" -repo "$REPO" -limactl "$LIMACTL_REAL"
 	cat "$dir/results.jsonl" >>"$results"
 }
 
