@@ -12,7 +12,8 @@
 #
 # As root it runs scripts/setup.sh (cached: QEMU, Lima, the tiny guest, the test user), installs
 # logrotate, strace and GNU time from Debian when missing, and runs the limactl parts as the test
-# user logkeep-test (limactl refuses root).
+# user logkeep-test (limactl refuses root), from a copy of the repository if that user cannot
+# enter it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin
@@ -24,7 +25,7 @@ for arg; do
 	case $arg in
 	--quick) quick=-quick ;;
 	startup | rotation | history | move | lima | collect) sections+=("$arg") ;;
-	*) sed -n '2,15s/^# \{0,1\}//p' "$0" >&2 && exit 2 ;;
+	*) sed -n '2,16s/^# \{0,1\}//p' "$0" >&2 && exit 2 ;;
 	esac
 done
 all=(startup rotation history move lima collect)
@@ -33,8 +34,18 @@ partial=
 [ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
 say() { printf '\nbench: %s\n' "$*" >&2; }
 
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && [ -z "${LOGKEEP_BENCH_OUT:-}" ]; then
 	scripts/setup.sh
+	# The limactl parts run as the test user, who must reach the repository (the test VM's QEMU
+	# wrapper, the binary): from a clone it cannot enter, run from a copy and write RESULTS.md here.
+	repo=$(scripts/in-reach.sh)
+	if [ "$repo" != "$PWD" ]; then
+		trap 'rm -rf "$repo"' EXIT
+		LOGKEEP_BENCH_OUT=$PWD/bench/RESULTS.md "$repo/scripts/bench.sh" "$@"
+		exit
+	fi
+fi
+if [ "$(id -u)" = 0 ]; then
 	missing=()
 	command -v logrotate >/dev/null || missing+=(logrotate)
 	command -v strace >/dev/null || missing+=(strace)
@@ -78,16 +89,12 @@ as_test_user() {
 		section "$1"
 		return
 	fi
-	local home dir=$work/$1 logkeep=$REPO/bin/limactl-logkeep
+	local home dir=$work/$1
 	home=$(getent passwd "$TEST_USER" | cut -d: -f6) || { echo "bench: no user $TEST_USER: run scripts/setup.sh" >&2 && return 1; }
 	mkdir -p "$dir" && chown "$TEST_USER:" "$dir"
-	if ! runuser -u "$TEST_USER" -- test -x "$logkeep"; then # a clone the test user cannot enter
-		logkeep=$work/limactl-logkeep
-		cp "$REPO/bin/limactl-logkeep" "$logkeep"
-	fi
 	runuser -u "$TEST_USER" -- env HOME="$home" USER="$TEST_USER" LOGNAME="$TEST_USER" TMPDIR="$dir" \
 		"$tools/logkeep-bench" "$1" $quick -work "$dir" -results "$dir/results.jsonl" \
-		-logkeep "$logkeep" -tools "$tools" -repo "$REPO" -limactl "$LIMACTL_REAL"
+		-logkeep "$REPO/bin/limactl-logkeep" -tools "$tools" -repo "$REPO" -limactl "$LIMACTL_REAL"
 	cat "$dir/results.jsonl" >>"$results"
 }
 
@@ -134,7 +141,7 @@ for s in "${sections[@]}"; do
 done
 say "profiles ($((SECONDS - began)) s)"
 profiles
-out=bench/RESULTS.md
+out=${LOGKEEP_BENCH_OUT:-bench/RESULTS.md}
 [ -z "$quick$partial" ] || out=/dev/stdout # a quick or partial run never replaces RESULTS.md
 "$tools/logkeep-bench" report -results "$results" -out "$out" -findings bench/FINDINGS.md -extra "$extra"
 say "done in $((SECONDS - began)) s: $out"
