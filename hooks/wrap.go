@@ -11,27 +11,37 @@ import (
 // other command goes to the real limactl unchanged.
 func (h Hooks) Wrap(ctx context.Context, argv []string) (int, error) {
 	inv := limaadapter.SplitCommand(argv)
-	switch inv.Command {
-	case "start":
-		return h.Start(ctx, inv, StartOptions{})
-	case "restart":
-		return h.Restart(ctx, inv, StartOptions{})
-	case "delete", "rm", "remove":
-		return h.Delete(ctx, inv)
-	case "factory-reset":
-		return h.FactoryReset(ctx, inv)
-	default:
+	hook, ok := h.hookFor(inv.Command)
+	if !ok {
 		return h.Lima.Exec(argv...)
 	}
+	return hook(ctx, inv)
 }
 
 // PassesThrough reports whether Wrap hands the limactl command line argv to the
 // real limactl unchanged, with no hook and no option of limactl-logkeep's
 // involved, so that a caller may exec limactl at once.
 func PassesThrough(argv []string) bool {
-	switch limaadapter.SplitCommand(argv).Command {
-	case "start", "restart", "delete", "rm", "remove", "factory-reset":
-		return false
+	_, hooked := Hooks{}.hookFor(limaadapter.SplitCommand(argv).Command)
+	return !hooked
+}
+
+// hookFor returns the lifecycle hook Wrap runs for the limactl command word
+// command, and false for a command that goes to limactl unchanged.
+func (h Hooks) hookFor(command string) (func(context.Context, limaadapter.Invocation) (int, error), bool) {
+	switch command {
+	case "start":
+		return func(ctx context.Context, inv limaadapter.Invocation) (int, error) {
+			return h.Start(ctx, inv, StartOptions{})
+		}, true
+	case "restart":
+		return func(ctx context.Context, inv limaadapter.Invocation) (int, error) {
+			return h.Restart(ctx, inv, StartOptions{})
+		}, true
+	case "delete", "rm", "remove":
+		return h.Delete, true
+	case "factory-reset":
+		return h.FactoryReset, true
 	}
-	return true
+	return nil, false
 }
