@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/lima-vm/lima/pkg/store/filenames"
 )
 
-// InstanceNames returns the names of the instances in LIMA_HOME, sorted, as
-// limactl lists them (Lima's store.Instances: every directory whose name does not
-// start with "." or "_"), keeping only names Lima accepts. A missing LIMA_HOME
-// gives no names and no error.
+// InstanceNames returns the names of the instances in LIMA_HOME in name order
+// (os.ReadDir's), as limactl lists them (Lima's store.Instances: every directory
+// whose name does not start with "." or "_"), keeping only names Lima accepts. A
+// missing LIMA_HOME gives no names and no error.
 func InstanceNames() ([]string, error) {
 	home, err := Home()
 	if err != nil {
@@ -33,7 +32,6 @@ func InstanceNames() ([]string, error) {
 			names = append(names, name)
 		}
 	}
-	slices.Sort(names)
 	return names, nil
 }
 
