@@ -163,13 +163,6 @@ func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) erro
 	return out.commit(false, fi.ModTime())
 }
 
-func syncDirErr(dir string) error {
-	if err := syncDir(dir); err != nil {
-		return fileErr("sync directory", dir, "", err)
-	}
-	return nil
-}
-
 // gunzipEquals reports whether the gzip file gzPath decompresses to exactly the bytes of plain,
 // reading both in bounded chunks. A corrupt or truncated gzip file is an error.
 func gunzipEquals(gzPath, plain string) (bool, error) {
