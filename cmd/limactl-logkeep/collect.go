@@ -145,7 +145,7 @@ func bundlePrefix(out string) string {
 
 // limactlVersion returns the output of `limactl --version`.
 func limactlVersion(ctx context.Context, c *cli.Context) (string, error) {
-	path, err := limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
+	path, err := findLimactl(c)
 	if err != nil {
 		return "", err
 	}

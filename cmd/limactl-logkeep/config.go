@@ -48,7 +48,7 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 	if err != nil {
 		return hooks.Hooks{}, err
 	}
-	find := func() (string, error) { return limaadapter.FindLimactl(c.String("limactl"), os.Getenv) }
+	find := func() (string, error) { return findLimactl(c) }
 	h := hooks.Hooks{
 		Lima:       limaadapter.Client{FindLimactl: find},
 		Log:        log,
@@ -86,4 +86,10 @@ func exitWith(status int, err error) error {
 		return cli.Exit("", status)
 	}
 	return nil
+}
+
+// findLimactl finds the real limactl as --limactl and the environment say
+// (limaadapter.FindLimactl).
+func findLimactl(c *cli.Context) (string, error) {
+	return limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
 }

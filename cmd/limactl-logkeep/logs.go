@@ -156,6 +156,6 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 // limactlIfAny returns the real limactl when one is found; commands that only
 // read logs use it only when an instance's pid files leave its status in doubt.
 func limactlIfAny(c *cli.Context) limaadapter.Limactl {
-	path, _ := limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
+	path, _ := findLimactl(c)
 	return limaadapter.Limactl{Path: path}
 }
