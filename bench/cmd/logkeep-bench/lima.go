@@ -53,7 +53,7 @@ func lima(e env) error {
 	floor.ID, floor.Limit = "passthrough-floor", 0
 	floor.Title = "3. floor: a Go program that only execs limactl (execonly) vs limactl list"
 	floor.A = side{Label: "execonly limactl list", Argv: []string{filepath.Join(e.Tools, "execonly"), e.Limactl, "list"}, Env: limaEnv}
-	if err := measureAll(e.Results, list, floor); err != nil {
+	if _, err := measureAll(e.Results, list, floor); err != nil {
 		return err
 	}
 	return startRunning(e, limaEnv, limactl)

@@ -148,18 +148,21 @@ func record(path string, r result) error {
 	return json.NewEncoder(f).Encode(r)
 }
 
-// measureAll measures each pair in turn and records its result in path.
-func measureAll(path string, pairs ...pair) error {
+// measureAll measures each pair in turn, records its result in path and returns the results in
+// the order of pairs.
+func measureAll(path string, pairs ...pair) ([]result, error) {
+	var results []result
 	for _, p := range pairs {
 		r, err := p.measure()
 		if err != nil {
-			return err
+			return results, err
 		}
 		if err := record(path, r); err != nil {
-			return err
+			return results, err
 		}
+		results = append(results, r)
 	}
-	return nil
+	return results, nil
 }
 
 // readResults reads every result of the results file, in order.

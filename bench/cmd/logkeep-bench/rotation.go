@@ -176,5 +176,6 @@ func rotation(e env) error {
 	floor.Title = "1. floor: logfile.Rotate alone in a minimal Go program (no CLI, logging, lock or status check)"
 	floor.A = side{Label: "mover rotate (logfile.Rotate)", Argv: append([]string{filepath.Join(e.Tools, "mover"), "rotate",
 		filepath.Join(e.Work, "rotation-typical", "work", "inst"), "5"}, bench.LimaLogNames...), Prep: p.A.Prep, Check: p.A.Check}
-	return measureAll(e.Results, p, floor)
+	_, err = measureAll(e.Results, p, floor)
+	return err
 }

@@ -33,21 +33,14 @@ func startup(e env) error {
 			A: side{Label: "execonly true list", Argv: []string{filepath.Join(e.Tools, "execonly"), lookPath("true"), "list"}},
 			B: side{Label: "true list", Argv: []string{lookPath("true"), "list"}}},
 	}
-	var version result
-	for i, p := range pairs {
-		p.Runs, p.Warmup = e.runs(101), 10
-		r, err := p.measure()
-		if err != nil {
-			return err
-		}
-		if i == 0 {
-			version = r
-		}
-		if err := record(e.Results, r); err != nil {
-			return err
-		}
+	for i := range pairs {
+		pairs[i].Runs, pairs[i].Warmup = e.runs(101), 10
 	}
-	r, err := inittrace(e, summarize(version.A).Median)
+	results, err := measureAll(e.Results, pairs...)
+	if err != nil {
+		return err
+	}
+	r, err := inittrace(e, summarize(results[0].A).Median) // pairs[0] is --version
 	if err != nil {
 		return err
 	}
