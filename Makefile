@@ -16,18 +16,20 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -tags urfave_cli_no_docs -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
 
-# Installs the plugin where Lima >= 2 finds it (<prefix>/libexec/lima) and the
+# Installs the plugin where Lima >= 2 finds it (<prefix>/bin next to limactl,
+# <prefix>/libexec/lima, and <prefix>/lib/lima where Homebrew's Lima looks) and the
 # drop-in shim in <prefix>/libexec/limactl-logkeep: put that directory first on
 # PATH to send every limactl command through limactl-logkeep.
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/lima $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/lima $(DESTDIR)$(PREFIX)/lib/lima $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/limactl-logkeep
 	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep
+	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep
 	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl-logkeep
 	install -m 0755 scripts/limactl $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep
+	rm -f $(DESTDIR)$(PREFIX)/bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep
 	rm -f $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl-logkeep
 	-rmdir $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
 
