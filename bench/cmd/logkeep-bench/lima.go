@@ -87,5 +87,39 @@ func startRunning(e env, limaEnv []string, limactl func(time.Duration, ...string
 		return err
 	}
 	r.Note = fmt.Sprintf("(the tiny VM took %.1f s to boot to Running)", boot.Seconds())
+	if err := record(e.Results, r); err != nil {
+		return err
+	}
+	return shellRunning(e, limaEnv, untouched)
+}
+
+// shellRunning compares `limactl shell tiny true` on the running tiny VM through the drop-in shim
+// (scripts/limactl first on PATH, as a user installs it) with the real limactl: Lima's most
+// frequent command, on which the shell hook now looks at the instance.
+func shellRunning(e env, limaEnv []string, untouched func() error) error {
+	shimDir := filepath.Join(e.Work, "shim")
+	if err := os.MkdirAll(shimDir, 0o755); err != nil {
+		return err
+	}
+	shim, err := os.ReadFile(filepath.Join(e.Repo, "scripts", "limactl"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(shimDir, "limactl"), shim, 0o755); err != nil {
+		return err
+	}
+	if err := os.Symlink(e.Logkeep, filepath.Join(shimDir, "limactl-logkeep")); err != nil {
+		return err
+	}
+	path := shimDir + string(os.PathListSeparator) + filepath.Dir(e.Limactl) + string(os.PathListSeparator) + os.Getenv("PATH")
+	p := pair{ID: "passthrough-shell", Title: "3. shell: limactl shell tiny true through the drop-in shim vs limactl, instance running",
+		A: side{Label: "shim: limactl shell tiny true", Argv: []string{filepath.Join(shimDir, "limactl"), "shell", "tiny", "true"},
+			Env: append(limaEnv, "PATH="+path), Check: untouched},
+		B:    side{Label: "limactl shell tiny true", Argv: []string{e.Limactl, "shell", "tiny", "true"}, Env: limaEnv, Check: untouched},
+		Runs: e.runs(31), Warmup: 3, Limit: 1.03}
+	r, err := p.measure()
+	if err != nil {
+		return err
+	}
 	return record(e.Results, r)
 }
