@@ -2,7 +2,6 @@ package limaadapter
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,17 +178,33 @@ func TestInspectLeavesStalePIDFiles(t *testing.T) {
 	assert.FileExists(t, pidFile)
 }
 
+// compatibleType reports whether our flag type accepts every value of Lima's:
+// the same type, or a stringArray where a version had a string (--set).
+func compatibleType(lima, ours string) bool {
+	return lima == ours || (lima == "string" && ours == "stringArray")
+}
+
+// assertCovers checks that every flag of lima is in ours with the same shorthand,
+// a compatible type and the same default for a flag given without a value.
+func assertCovers(t *testing.T, lima, ours *pflag.FlagSet) {
+	t.Helper()
+	lima.VisitAll(func(f *pflag.Flag) {
+		o := ours.Lookup(f.Name)
+		if o == nil {
+			t.Errorf("Lima's flag --%s (%s) is not in our table", f.Name, f.Value.Type())
+			return
+		}
+		if o.Shorthand != f.Shorthand || o.NoOptDefVal != f.NoOptDefVal || !compatibleType(f.Value.Type(), o.Value.Type()) {
+			t.Errorf("--%s: Lima has -%s %s %q, our table -%s %s %q", f.Name, f.Shorthand, f.Value.Type(), f.NoOptDefVal,
+				o.Shorthand, o.Value.Type(), o.NoOptDefVal)
+		}
+	})
+}
+
 // TestStartFlagsAgreeWithLima holds registerStartFlags to limactl's own flag set
-// of `limactl start`: the same names, shorthands, value types and defaults for a
-// flag given without a value.
+// of `limactl start`: every flag, with its shorthand, a compatible value type and
+// its default for a flag given without a value.
 func TestStartFlagsAgreeWithLima(t *testing.T) {
-	describe := func(flags *pflag.FlagSet) []string {
-		var all []string
-		flags.VisitAll(func(f *pflag.Flag) {
-			all = append(all, fmt.Sprintf("--%s -%s %s %q", f.Name, f.Shorthand, f.Value.Type(), f.NoOptDefVal))
-		})
-		return all
-	}
 	lima := &cobra.Command{Use: "start"}
 	lima.Flags().String("name", "", "")
 	lima.Flags().Bool("list-templates", false, "")
@@ -199,5 +214,11 @@ func TestStartFlagsAgreeWithLima(t *testing.T) {
 
 	ours := pflag.NewFlagSet("start", pflag.ContinueOnError)
 	registerStartFlags(ours)
-	assert.Equal(t, describe(lima.Flags()), describe(ours))
+	assertCovers(t, lima.Flags(), ours)
+
+	edit := &cobra.Command{Use: "edit"}
+	editflags.RegisterEdit(edit, "")
+	oursEdit := pflag.NewFlagSet("edit", pflag.ContinueOnError)
+	registerEditFlags(oursEdit)
+	assertCovers(t, edit.Flags(), oursEdit)
 }

@@ -68,7 +68,7 @@ func parse(args []string, register func(flags *pflag.FlagSet)) (flags *pflag.Fla
 // following Lima's loadOrCreateInstance: no argument means --name or "default";
 // an instance name means that instance; a YAML file, template or URL means --name
 // or the name Lima derives from it. ok is false when limactl would start nothing
-// it can be told in advance (--help, --list-templates, an image URL without --name,
+// it can be told in advance (--help, --list-templates, --list-drivers, an image URL without --name,
 // stdin without --name) or would reject the arguments; the caller then passes them
 // through and lets limactl answer.
 func StartTarget(args []string) (name string, ok bool) {
@@ -93,8 +93,10 @@ func ParseStart(args []string) (StartLine, bool) {
 	if !ok || flags.NArg() > 1 {
 		return StartLine{}, false
 	}
-	if list, _ := flags.GetBool("list-templates"); list {
-		return StartLine{}, false
+	for _, list := range []string{"list-templates", "list-drivers"} {
+		if on, _ := flags.GetBool(list); on {
+			return StartLine{}, false // lists and exits, boots nothing
+		}
 	}
 	flagName, _ := flags.GetString("name")
 	arg := flags.Arg(0)
