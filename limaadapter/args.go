@@ -2,6 +2,9 @@ package limaadapter
 
 import (
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -170,4 +173,110 @@ func (inv Invocation) Argv() []string {
 // With returns the argument list for another command with the same global flags.
 func (inv Invocation) With(command string, args ...string) []string {
 	return Invocation{Global: inv.Global, Command: command, Args: args}.Argv()
+}
+
+// StartAtRisk is a guess, for a warning only, at the instances whose logs a boot
+// command line that could not be parsed (an unknown flag, say of a newer Lima)
+// may put at risk. args are the arguments after the command word
+// (Invocation.Args). It parses leniently, skipping unknown flags and the value
+// that may follow one, and returns, in order and without repeats, the value of
+// --name or --instance, each positional argument and each word right after an
+// unknown flag (every word not starting with "-" when a known flag has a bad
+// value), keeping those that are valid instance names of an existing
+// instance in LIMA_HOME (all valid ones when LIMA_HOME cannot be resolved). A
+// line that names nothing gives the default instance. The result may be empty
+// (the line names only new instances or locators) and may name an instance the
+// line does not boot; it must never decide what is rotated or passed through.
+func StartAtRisk(args []string) []string {
+	flags := pflag.NewFlagSet("limactl", pflag.ContinueOnError)
+	flags.ParseErrorsWhitelist.UnknownFlags = true
+	flags.SetOutput(io.Discard)
+	for _, register := range []func(*pflag.FlagSet){globalFlags, registerStartFlags, registerEditFlags, registerShellFlags} {
+		more := pflag.NewFlagSet("", pflag.ContinueOnError)
+		register(more)
+		flags.AddFlagSet(more) // skips flags already there (--start, --shell)
+	}
+	var named []string
+	if err := flags.Parse(args); err != nil {
+		named = plainWords(args) // a bad value of a known flag: any word may be a name
+	}
+	for _, flag := range []string{"name", "instance"} {
+		if v, _ := flags.GetString(flag); v != "" {
+			named = append(named, v)
+		}
+	}
+	named = append(append(named, flags.Args()...), afterUnknownFlags(flags, args)...)
+	if len(named) == 0 {
+		return []string{DefaultInstance}
+	}
+	return existingInstances(named)
+}
+
+// plainWords returns the arguments that do not start with "-".
+func plainWords(args []string) []string {
+	var words []string
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "-") {
+			words = append(words, arg)
+		}
+	}
+	return words
+}
+
+// registerShellFlags registers the flags of `limactl shell` (v2.2.0 and v1.2.1
+// together), for StartAtRisk.
+func registerShellFlags(flags *pflag.FlagSet) {
+	flags.String("instance", "", "")
+	flags.String("shell", "", "")
+	flags.String("workdir", "", "")
+	flags.Bool("reconnect", false, "")
+	flags.Bool("preserve-env", false, "")
+	flags.Bool("start", false, "")
+	flags.String("sync", "", "")
+}
+
+// afterUnknownFlags returns the words that follow an unknown flag given without
+// "=value" up to "--": a lenient pflag takes them for the flag's value, yet they
+// may be an instance name.
+func afterUnknownFlags(flags *pflag.FlagSet, args []string) []string {
+	var words []string
+	for i := 0; i+1 < len(args) && args[i] != "--"; i++ {
+		arg, next := args[i], args[i+1]
+		if !strings.HasPrefix(arg, "-") || strings.Contains(arg, "=") || strings.HasPrefix(next, "-") {
+			continue
+		}
+		name := strings.TrimLeft(arg, "-")
+		var known *pflag.Flag
+		if strings.HasPrefix(arg, "--") {
+			known = flags.Lookup(name)
+		} else if len(name) == 1 {
+			known = flags.ShorthandLookup(name)
+		} else {
+			continue // combined short flags: not a lone unknown one
+		}
+		if known == nil {
+			words = append(words, next)
+		}
+	}
+	return words
+}
+
+// existingInstances keeps the words that are valid names of instances that
+// exist in LIMA_HOME (all valid ones when LIMA_HOME cannot be resolved), once
+// each, in order.
+func existingInstances(words []string) []string {
+	home, homeErr := Home()
+	var names []string
+	for _, word := range words {
+		if ValidateName(word) != nil || slices.Contains(names, word) {
+			continue
+		}
+		if homeErr == nil {
+			if _, err := os.Stat(filepath.Join(home, word, ConfigFile)); err != nil {
+				continue
+			}
+		}
+		names = append(names, word)
+	}
+	return names
 }

@@ -1,9 +1,12 @@
 package limaadapter
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestStartTarget(t *testing.T) {
@@ -94,4 +97,36 @@ func TestParseInstanceArgs(t *testing.T) {
 	assert.False(t, ok, "factory-reset has no --force")
 	_, ok = ParseInstanceArgs([]string{"--help"}, true, 0, 1)
 	assert.False(t, ok)
+}
+
+func TestStartAtRisk(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LIMA_HOME", home)
+	for _, name := range []string{"vm", "other", "default"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(home, name), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(home, name, "lima.yaml"), nil, 0o644))
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(home, "nolimayaml"), 0o755))
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"default"}},
+		{[]string{"--future-flag"}, []string{"default"}},
+		{[]string{"--future-flag", "vm"}, []string{"vm"}},                  // lenient pflag takes vm for the flag's value
+		{[]string{"--future-flag=1", "--cpus", "2", "vm"}, []string{"vm"}}, // 2 is --cpus' value
+		{[]string{"-Z", "other", "--timeout", "1m"}, []string{"other"}},
+		{[]string{"--name", "vm", "--future", "template:docker"}, []string{"vm"}},
+		{[]string{"--future", "template:docker"}, nil}, // a new instance: nothing existing at risk
+		{[]string{"--future", "new"}, nil},
+		{[]string{"--future", "nolimayaml"}, nil},
+		{[]string{"--instance", "vm", "--future", "--", "ls", "other"}, []string{"vm", "other"}},
+		{[]string{"vm", "other", "--start", "--future"}, []string{"vm", "other"}},
+		{[]string{"vm", "vm", "--set", ".cpus=2", "--future"}, []string{"vm"}},
+		{[]string{"--cpus", "x", "vm"}, []string{"vm"}}, // a bad value stops the parse: every word counts
+		{[]string{"../vm", "--future"}, nil},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, StartAtRisk(c.args), "%q", c.args)
+	}
 }
