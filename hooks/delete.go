@@ -15,14 +15,17 @@ import (
 var ErrNotPreserved = errors.New("logs not preserved")
 
 // Delete prepares `limactl delete [-f] INSTANCE...` and hands over to it with the
-// arguments unchanged, so Lima's own clean-up runs. For each instance in order:
-// an absent one is left to limactl (which warns and goes on); at a protected one
-// it stops preparing, and limactl refuses it; a running one is stopped with
-// `limactl stop` (forcibly with -f); with KeepLogs its logs are preserved. It
-// never removes an instance directory itself.
+// arguments unchanged, so Lima's own clean-up runs. Without KeepLogs there is
+// nothing to keep and the line goes to limactl at once, untouched. With KeepLogs,
+// for each instance in order: an absent one is left to limactl (which warns and
+// goes on); at a protected one it stops preparing, and limactl refuses it; a
+// running one is stopped with `limactl stop` (forcibly with -f; gracefully
+// without, where limactl alone would refuse it: its logs are kept either way);
+// its logs are preserved. Any other failure to inspect an instance stops here
+// with the error. It never removes an instance directory itself.
 func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
-	if !ok {
+	if !ok || !h.KeepLogs {
 		return h.Lima.Exec(inv.Argv()...)
 	}
 	if err := validateNames(parsed.Names); err != nil {
@@ -34,7 +37,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 		if errors.Is(err, limaadapter.ErrNoInstance) {
 			continue
 		} else if err != nil {
-			return 1, err
+			return 1, inspectError(inv, name, err)
 		}
 		if inst.Protected {
 			break
@@ -44,10 +47,8 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 				return status, err
 			}
 		}
-		if h.KeepLogs {
-			if err := h.preserve(ctx, name); err != nil {
-				failed = append(failed, err)
-			}
+		if err := h.preserve(ctx, name); err != nil {
+			failed = append(failed, err)
 		}
 	}
 	if len(failed) > 0 && h.Strict {
@@ -73,8 +74,10 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 		return 1, err
 	}
 	inst, err := h.Lima.Inspect(ctx, name)
-	if err != nil || inst.Protected {
+	if errors.Is(err, limaadapter.ErrNoInstance) || (err == nil && inst.Protected) {
 		return h.Lima.Exec(inv.Argv()...) // limactl reports the missing or protected instance
+	} else if err != nil {
+		return 1, inspectError(inv, name, err)
 	}
 	if !inst.Stopped() {
 		if status, err := h.stop(ctx, inv, name, true); err != nil || status != 0 {

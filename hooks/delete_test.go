@@ -2,6 +2,8 @@ package hooks
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,4 +177,75 @@ func TestFactoryResetWithoutKeepLogsOnlyDelegates(t *testing.T) {
 	assert.Empty(t, fx.lima.runs)
 	assert.Equal(t, [][]string{{"factory-reset", "vm"}}, fx.lima.execs)
 	assert.FileExists(t, filepath.Join(dir, "serial.log"))
+}
+
+// factory-reset used to hand over to limactl on any inspection failure, which
+// then removed every log although keep-logs was asked for.
+func TestFactoryResetInspectFailureStopsWithTheError(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	broken := fmt.Errorf("cannot inspect: %w", os.ErrPermission)
+	fx.lima.failOn("Inspect", "vm", broken)
+
+	status, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
+	require.ErrorIs(t, err, os.ErrPermission)
+	assert.NotEqual(t, 0, status)
+	assert.Contains(t, err.Error(), `"vm"`)
+	assert.Contains(t, err.Error(), "limactl factory-reset vm")
+	assert.Empty(t, fx.lima.runs)
+	assert.Empty(t, fx.lima.execs, "nothing reset")
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+}
+
+func TestFactoryResetMissingInstanceGoesToLimactl(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	status, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"ghost"}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, status)
+	assert.Equal(t, [][]string{{"factory-reset", "ghost"}}, fx.lima.execs)
+}
+
+// Without keep-logs there is nothing to keep: the line goes to limactl as it is,
+// which refuses to delete a running instance without --force. It used to be
+// stopped and deleted.
+func TestDeleteWithoutKeepLogsIsLimactlsAlone(t *testing.T) {
+	for _, args := range [][]string{{"vm"}, {"-f", "vm"}, {"vm", "--", "../bad"}} {
+		fx := newFixture(t)
+		dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+		fx.lima.failOn("Inspect", "vm", errors.New("must not be inspected"))
+
+		status, err := fx.hooks.Delete(context.Background(), deleteInv(args...))
+		require.NoError(t, err, "%q", args)
+		assert.Equal(t, 0, status)
+		assert.Empty(t, fx.lima.runs, "%q: not stopped", args)
+		assert.Equal(t, [][]string{append([]string{"delete"}, args...)}, fx.lima.execs)
+		assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+	}
+}
+
+func TestDeleteKeepLogsStopsARunningInstanceGracefullyWithoutForce(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+
+	_, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"stop", "vm"}}, fx.lima.runs)
+	assert.Equal(t, "A", readFile(t, filepath.Join(fx.hooks.LogsDir, "vm", "20261126T093000Z", "serial.log")))
+	assert.Equal(t, [][]string{{"delete", "vm"}}, fx.lima.execs)
+}
+
+func TestDeleteKeepLogsInspectFailureDeletesNothing(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	broken := errors.New("store unreadable")
+	fx.lima.failOn("Inspect", "vm", broken)
+
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.ErrorIs(t, err, broken)
+	assert.NotEqual(t, 0, status)
+	assert.Empty(t, fx.lima.execs)
 }

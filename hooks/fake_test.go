@@ -26,9 +26,38 @@ type fakeLima struct {
 	execs     [][]string
 	runStatus int
 	onRun     func(args []string) // called by Run, e.g. to write what QEMU would
+	// fail, when set, is asked first by every call: method is "Inspect", "Run" or
+	// "Exec", args the instance name (Inspect) or limactl's arguments. A non-nil
+	// error fails that call with it (Run and Exec with status 1).
+	fail func(method string, args []string) error
+}
+
+// failOn makes every call of method whose arguments include word fail with err,
+// in addition to any failure set before.
+func (f *fakeLima) failOn(method, word string, err error) {
+	before := f.fail
+	f.fail = func(m string, args []string) error {
+		if m == method && slices.Contains(args, word) {
+			return err
+		}
+		if before != nil {
+			return before(m, args)
+		}
+		return nil
+	}
+}
+
+func (f *fakeLima) failed(method string, args []string) error {
+	if f.fail == nil {
+		return nil
+	}
+	return f.fail(method, args)
 }
 
 func (f *fakeLima) Inspect(_ context.Context, name string) (limaadapter.Instance, error) {
+	if err := f.failed("Inspect", []string{name}); err != nil {
+		return limaadapter.Instance{}, err
+	}
 	dir, err := limaadapter.InstanceDir(name)
 	if err != nil {
 		return limaadapter.Instance{}, err
@@ -42,6 +71,9 @@ func (f *fakeLima) Inspect(_ context.Context, name string) (limaadapter.Instance
 
 func (f *fakeLima) Run(_ context.Context, args ...string) (int, error) {
 	f.runs = append(f.runs, args)
+	if err := f.failed("Run", args); err != nil {
+		return 1, err
+	}
 	if f.onRun != nil {
 		f.onRun(args)
 	}
@@ -53,6 +85,9 @@ func (f *fakeLima) Run(_ context.Context, args ...string) (int, error) {
 
 func (f *fakeLima) Exec(args ...string) (int, error) {
 	f.execs = append(f.execs, args)
+	if err := f.failed("Exec", args); err != nil {
+		return 1, err
+	}
 	return 0, nil
 }
 

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -42,7 +43,8 @@ func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts Start
 // Restart stops the instance when it runs (forcibly with -f), rotates its logs
 // and starts it again with `limactl start`. Arguments limactl would reject, and
 // an instance that does not exist, go to `limactl restart` unchanged so limactl
-// answers.
+// answers. Any other failure to inspect the instance stops here with the error:
+// nothing is stopped or started.
 func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 0, 1)
 	if !ok || limaadapter.ValidateName(parsed.Names[0]) != nil {
@@ -50,8 +52,10 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 	}
 	name := parsed.Names[0]
 	inst, err := h.Lima.Inspect(ctx, name)
-	if err != nil {
-		return h.Lima.Exec(inv.Argv()...)
+	if errors.Is(err, limaadapter.ErrNoInstance) {
+		return h.Lima.Exec(inv.Argv()...) // limactl reports it
+	} else if err != nil {
+		return 1, inspectError(inv, name, err)
 	}
 	if !inst.Stopped() {
 		if status, err := h.stop(ctx, inv, name, parsed.Force); err != nil || status != 0 {
@@ -83,6 +87,14 @@ func (h Hooks) stop(ctx context.Context, inv limaadapter.Invocation, name string
 		h.Log.Errorf("limactl stop %s failed (exit status %d); nothing else was done", name, status)
 	}
 	return status, nil
+}
+
+// inspectError is the error of a lifecycle command that stops because the
+// instance name could not be inspected.
+func inspectError(inv limaadapter.Invocation, name string, err error) error {
+	return fmt.Errorf("cannot tell the state of instance %q: %w\nNothing was done, because `limactl %s` could then lose its logs. "+
+		"Fix the cause and try again, or run `limactl %s %s` with the real limactl to let Lima go ahead without keeping them",
+		name, err, inv.Command, inv.Command, name)
 }
 
 func notStartedError(name string, err error) error {

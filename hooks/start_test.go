@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -177,4 +178,30 @@ func TestStartWithLiveHostAgentLeavesLogsToLimactl(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
 	assert.Equal(t, [][]string{{"start", "vm"}}, fx.lima.execs)
+}
+
+// An inspection failure other than a missing instance used to send the line to
+// `limactl restart`, which then deleted the logs unrotated.
+func TestRestartInspectFailureStopsWithTheError(t *testing.T) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})
+	broken := errors.New("disk on fire")
+	fx.lima.failOn("Inspect", "vm", broken)
+
+	status, err := fx.hooks.Restart(context.Background(), restartInv("vm"), StartOptions{})
+	require.ErrorIs(t, err, broken)
+	assert.NotEqual(t, 0, status)
+	assert.Contains(t, err.Error(), `"vm"`)
+	assert.Contains(t, err.Error(), "limactl restart vm")
+	assert.Empty(t, fx.lima.runs, "nothing stopped")
+	assert.Empty(t, fx.lima.execs, "nothing started")
+	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
+}
+
+func TestRestartMissingInstanceGoesToLimactl(t *testing.T) {
+	fx := newFixture(t)
+	status, err := fx.hooks.Restart(context.Background(), restartInv("ghost"), StartOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 0, status)
+	assert.Equal(t, [][]string{{"restart", "ghost"}}, fx.lima.execs, "limactl reports it")
 }
