@@ -1,5 +1,6 @@
 // Package hooks is the lifecycle of limactl-logkeep: what happens to an
-// instance's logs before `limactl start`, around `limactl restart`, before
+// instance's logs before `limactl start`, around `limactl restart`, before the
+// other commands that may boot an instance (shell, edit, clone, rename), before
 // `limactl delete` and before `limactl factory-reset`, and how a whole limactl
 // command line is dispatched when limactl-logkeep stands in for limactl.
 //
@@ -42,6 +43,11 @@ type Hooks struct {
 	Strict     bool             // refuse to delete while any log could not be preserved
 	Compress   bool             // gzip generations older than the newest at rotation
 	Now        func() time.Time // nil: time.Now
+	// StdoutTTY and StdinTTY report whether the process' standard output and
+	// input are terminals (nil: they are not). Lima's --tty defaults to the
+	// first, and a door such as `limactl shell` may then ask "start now?" (see
+	// Door).
+	StdoutTTY, StdinTTY func() bool
 }
 
 func (h Hooks) now() time.Time {

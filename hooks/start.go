@@ -22,10 +22,15 @@ type StartOptions struct {
 // Start rotates the logs of the instance `limactl start` would boot, when it
 // exists and is stopped (never for a file, template or URL argument: limactl then
 // creates a new instance and refuses an existing name), then hands over to
-// `limactl start` with the arguments unchanged. A running instance's logs are never renamed; limactl reports it. A
-// rotation failure stops here, before limactl would delete the logs.
+// `limactl start` with the arguments unchanged. A running instance's logs are
+// never renamed; limactl reports it. A rotation failure stops here, before
+// limactl would delete the logs. A line it cannot parse (a flag of a newer Lima,
+// say) goes through with one warning naming the instances whose logs are at risk.
 func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
 	line, ok := limaadapter.ParseStart(inv.Args)
+	if !ok && !opts.NoRotate {
+		h.warnAtRisk(inv)
+	}
 	if ok && !line.FromTemplate && !opts.NoRotate {
 		if err := h.rotateBeforeStart(ctx, line.Name); err != nil {
 			return 1, err

@@ -7,8 +7,9 @@ import (
 )
 
 // Wrap runs a whole limactl command line as limactl would, with the lifecycle
-// hooks around start, restart, delete (rm, remove) and factory-reset. Every
-// other command goes to the real limactl unchanged.
+// hooks around start, restart, the other commands that may boot an instance
+// (shell, edit, clone, rename: Door), delete (rm, remove) and factory-reset.
+// Every other command goes to the real limactl unchanged.
 func (h Hooks) Wrap(ctx context.Context, argv []string) (int, error) {
 	inv := limaadapter.SplitCommand(argv)
 	hook, ok := h.hookFor(inv.Command)
@@ -20,9 +21,16 @@ func (h Hooks) Wrap(ctx context.Context, argv []string) (int, error) {
 
 // PassesThrough reports whether Wrap hands the limactl command line argv to the
 // real limactl unchanged, with no hook and no option of limactl-logkeep's
-// involved, so that a caller may exec limactl at once.
-func PassesThrough(argv []string) bool {
-	_, hooked := Hooks{}.hookFor(limaadapter.SplitCommand(argv).Command)
+// involved, so that a caller may exec limactl at once: a command without a hook,
+// or a door's line that boots nothing or names a running instance (the common
+// `limactl shell RUNNING ...`). Of h it uses only StdoutTTY and StdinTTY.
+func (h Hooks) PassesThrough(argv []string) bool {
+	inv := limaadapter.SplitCommand(argv)
+	if limaadapter.IsDoor(inv.Command) {
+		line, verdict := limaadapter.ParseBootLine(inv)
+		return verdict == limaadapter.NoBoot || (verdict == limaadapter.MayBoot && h.doorIsUntouched(line))
+	}
+	_, hooked := h.hookFor(inv.Command)
 	return !hooked
 }
 
@@ -42,6 +50,9 @@ func (h Hooks) hookFor(command string) (func(context.Context, limaadapter.Invoca
 		return h.Delete, true
 	case "factory-reset":
 		return h.FactoryReset, true
+	}
+	if limaadapter.IsDoor(command) {
+		return h.Door, true
 	}
 	return nil, false
 }

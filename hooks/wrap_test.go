@@ -67,6 +67,6 @@ func TestPassesThroughAgreesWithWrap(t *testing.T) {
 		serial, _ := os.ReadFile(filepath.Join(dir, "serial.log"))
 		untouched := len(fx.lima.runs) == 0 && len(fx.lima.execs) == 1 && slices.Equal(argv, fx.lima.execs[0]) &&
 			string(serial) == "A"
-		assert.Equal(t, untouched, PassesThrough(argv), "%q", argv)
+		assert.Equal(t, untouched, fx.hooks.PassesThrough(argv), "%q", argv)
 	}
 }

@@ -1,0 +1,160 @@
+package limaadapter
+
+import "github.com/spf13/pflag"
+
+// Doors are the limactl commands other than start and restart that may boot an
+// instance that already exists: `shell` (with --start, or after asking "start
+// now?"), `edit` (the same, once the configuration changed), and `clone` and
+// `rename` (which boot NEW, made of OLD's files, with --start or after asking).
+var Doors = []string{"shell", "edit", "clone", "rename"}
+
+// IsDoor reports whether command is one of Doors.
+func IsDoor(command string) bool {
+	switch command {
+	case "shell", "edit", "clone", "rename":
+		return true
+	}
+	return false
+}
+
+// Verdict is what a door's command line says about booting.
+type Verdict int
+
+const (
+	// NoBoot: limactl boots nothing with this line: --help, `edit FILE.yaml`,
+	// arguments limactl rejects (a missing or invalid instance name, too many
+	// names, --tty together with --yes).
+	NoBoot Verdict = iota
+	// MayBoot: limactl may boot Instance, as BootLine's Start and TTY say.
+	MayBoot
+	// Unknown: the line cannot be parsed with the flags of Lima v2.2.0 and
+	// v1.2.1 (a flag of a newer Lima, say), so it may boot an instance that
+	// cannot be named with certainty (see StartAtRisk).
+	Unknown
+)
+
+// OptionalBool is a boolean flag that may be absent from a command line.
+type OptionalBool struct {
+	Set   bool // given on the line
+	Value bool // its value when Set
+}
+
+// BootLine is what a door's command line says about the existing instance it
+// may boot.
+type BootLine struct {
+	Command string // "shell", "edit", "clone" or "rename"
+	// Instance is the existing instance whose logs are at stake: the one shell
+	// and edit boot; OLD for clone and rename, whose files, logs included, NEW is
+	// made of before NEW boots.
+	Instance string
+	New      string       // NEW of clone and rename; "" for shell and edit
+	Start    OptionalBool // --start (Lima v2; v1.2.1 rejects it)
+	// TTY is limactl's --tty as given on the line (before or after the command
+	// word): -y/--yes sets it false. Not Set means Lima's default, whether its
+	// standard output is a terminal.
+	TTY OptionalBool
+}
+
+// ParseBootLine parses a door's command line (inv.Command one of Doors; global
+// flags may be in inv.Global or after the command word) the way limactl would:
+//
+//	shell [flags] INSTANCE [COMMAND...]   flags before INSTANCE only; or --instance NAME (Lima 2's lima script)
+//	edit [INSTANCE|FILE.yaml] [flags]     no argument: the default instance; a file is no instance
+//	clone|rename OLD NEW [flags]
+//
+// It returns Unknown when the flags cannot be parsed, NoBoot when limactl boots
+// nothing, and MayBoot with the line otherwise. It reads no file.
+func ParseBootLine(inv Invocation) (BootLine, Verdict) {
+	line := BootLine{Command: inv.Command}
+	register := registerEditFlags
+	if inv.Command == "shell" {
+		register = func(flags *pflag.FlagSet) {
+			flags.SetInterspersed(false)
+			registerShellFlags(flags)
+		}
+	}
+	flags, ok := parse(append(append([]string{}, inv.Global...), inv.Args...), func(flags *pflag.FlagSet) {
+		flags.BoolP("help", "h", false, "")
+		register(flags)
+	})
+	if !ok {
+		return line, Unknown
+	}
+	if help, _ := flags.GetBool("help"); help || (flags.Changed("tty") && flags.Changed("yes")) {
+		return line, NoBoot
+	}
+	line.Start = optionalBool(flags, "start")
+	line.TTY = optionalBool(flags, "tty")
+	if yes, _ := flags.GetBool("yes"); yes {
+		line.TTY = OptionalBool{Set: true, Value: false}
+	}
+	if !line.instances(flags) || ValidateName(line.Instance) != nil {
+		return line, NoBoot
+	}
+	return line, MayBoot
+}
+
+// instances sets Instance (and New) from the positional arguments, and reports
+// false when limactl would reject their number.
+func (line *BootLine) instances(flags *pflag.FlagSet) bool {
+	args := flags.Args()
+	switch line.Command {
+	case "shell":
+		if name, _ := flags.GetString("instance"); name != "" {
+			line.Instance = name
+			return true
+		}
+		if len(args) == 0 {
+			return false
+		}
+		line.Instance = args[0]
+	case "edit":
+		if len(args) > 1 {
+			return false
+		}
+		line.Instance = DefaultInstance
+		if len(args) == 1 {
+			line.Instance = args[0] // not a valid name: a file, which boots nothing
+		}
+	default: // clone, rename
+		if len(args) != 2 {
+			return false
+		}
+		line.Instance, line.New = args[0], args[1]
+	}
+	return true
+}
+
+func optionalBool(flags *pflag.FlagSet, name string) OptionalBool {
+	value, _ := flags.GetBool(name)
+	return OptionalBool{Set: flags.Changed(name), Value: value}
+}
+
+// StartBootsNothing reports whether a `limactl start` line (args after the
+// command word) only asks for help, --list-templates or --list-drivers.
+func StartBootsNothing(args []string) bool {
+	flags, ok := parse(args, func(flags *pflag.FlagSet) {
+		flags.BoolP("help", "h", false, "")
+		registerStartFlags(flags)
+	})
+	if !ok {
+		return false
+	}
+	for _, name := range []string{"help", "list-templates", "list-drivers"} {
+		if on, _ := flags.GetBool(name); on {
+			return true
+		}
+	}
+	return false
+}
+
+// StartFlags returns every flag of `limactl start` of Lima v2.2.0 and v1.2.1,
+// the table ParseStart parses with, as a map from the flag's name to the pflag
+// type of its value ("bool", "int", "stringArray", ...).
+func StartFlags() map[string]string {
+	flags := pflag.NewFlagSet("start", pflag.ContinueOnError)
+	registerStartFlags(flags)
+	all := map[string]string{}
+	flags.VisitAll(func(f *pflag.Flag) { all[f.Name] = f.Value.Type() })
+	return all
+}
