@@ -21,7 +21,9 @@ func newApp() *cli.App {
 		Usage:   "keep the logs of Lima instances that Lima deletes at every start and on delete",
 		Version: buildVersion(),
 		UsageText: `limactl logkeep [global options] command [arguments...]     (Lima >= 2 plugin)
-limactl-logkeep [global options] command [arguments...]`,
+limactl logkeep [global options] -- LIMACTL-COMMAND [arguments...]
+limactl-logkeep [global options] command [arguments...]
+limactl-logkeep [global options] -- LIMACTL-COMMAND [arguments...]`,
 		Description: `Lima removes an instance's serial console and host agent logs at every start, and
 limactl delete / factory-reset remove them for good. limactl-logkeep rotates them into
 numbered per-boot generations (serial.1.log, serial.2.log, ...) before limactl starts the
@@ -29,8 +31,12 @@ instance, and preserves them outside the instance when it is deleted with RDD_KE
 or --keep-logs. Lima itself always does the real work: arguments, prompts, output and
 exit status are limactl's.
 
-Installed as scripts/limactl first on PATH, every limactl command goes through
-'limactl-logkeep wrap'.`,
+Every command that can boot an existing instance is guarded: start, restart, shell,
+edit, clone and rename (the last four when they boot: --start, or Lima's "start now?"
+prompt). Installed as scripts/limactl first on PATH, every limactl command goes through
+'limactl-logkeep wrap'. Through the plugin, 'limactl logkeep -- COMMAND ARGS' runs any
+limactl command line the same way (the same as 'limactl logkeep wrap COMMAND ARGS'):
+'limactl logkeep -- shell --start myvm', 'limactl logkeep -- edit --start --cpus 4 myvm'.`,
 		Flags:                globalFlags(),
 		Commands:             commands(),
 		Before:               checkGlobalFlags,

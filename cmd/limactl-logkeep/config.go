@@ -49,7 +49,10 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 		return hooks.Hooks{}, err
 	}
 	find := func() (string, error) { return findLimactl(c) }
+	stdout, stdin := terminals()
 	h := hooks.Hooks{
+		StdoutTTY:  stdout,
+		StdinTTY:   stdin,
 		Lima:       limaadapter.Client{FindLimactl: find},
 		Log:        log,
 		MaxBackups: c.Int("max-backups"),

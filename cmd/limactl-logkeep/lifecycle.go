@@ -83,16 +83,39 @@ Example:
 		},
 		{
 			Name:      "wrap",
-			Usage:     "run a whole limactl command line, keeping logs around start, restart, delete, factory-reset",
+			Usage:     "run a whole limactl command line, keeping the logs of every command that boots or deletes an instance (also: -- LIMACTL-ARGS)",
 			ArgsUsage: "[LIMACTL-ARGS...]",
-			Description: `The drop-in entry used by the scripts/limactl shim: limactl's global flags may come
-first; every other command goes to the real limactl unchanged. Settings come from the
-environment: RDD_KEEP_LOGS, LIMA_LOGKEEP_DIR, LIMA_LOGKEEP_MAX_BACKUPS, LIMA_LOGKEEP_STRICT,
+			Description: `Runs a limactl command line as limactl would, guarding each command that can lose logs;
+'limactl-logkeep -- LIMACTL-ARGS' (through the plugin: 'limactl logkeep -- LIMACTL-ARGS')
+is the same. It is the drop-in entry used by the scripts/limactl shim. limactl's global
+flags may come first; the line always reaches the real limactl unchanged.
+
+   start, restart         rotate the instance's logs first (as the commands above)
+   shell, edit            rotate the instance's logs first when limactl may boot it:
+                          --start given, or no --start and Lima may ask "start now?"
+                          (its --tty, by default whether stdout is a terminal; -y is
+                          --tty=false; Lima 1.2.1's shell also asks when stdin is one)
+   clone, rename OLD NEW  the same for OLD: its last boot becomes a generation that the
+                          copy (or the renamed instance) carries, and NEW's boot deletes
+                          nothing
+   delete, factory-reset  with keep-logs, preserve the logs first (as above); without,
+                          the line is limactl's alone
+
+A running or missing instance is left to limactl, and 'limactl shell' on a running
+instance goes to limactl at once. A boot command it cannot parse (a flag of a newer
+Lima, say) goes through with one warning naming the instances whose logs are at risk
+and how to keep them (limactl logkeep rotate NAME). Global flags given to limactl
+before 'logkeep' (--tty, -y, --debug) are limactl's and do not reach the plugin: give
+them after '--'. Settings come from the global options and the environment:
+RDD_KEEP_LOGS, LIMA_LOGKEEP_DIR, LIMA_LOGKEEP_MAX_BACKUPS, LIMA_LOGKEEP_STRICT,
 LIMA_LOGKEEP_COMPRESS, LIMACTL.
 
 Examples:
    limactl-logkeep wrap start myvm
-   limactl-logkeep wrap --debug delete -f myvm`,
+   limactl-logkeep wrap --debug delete -f myvm
+   limactl logkeep -- shell --start myvm uname -a
+   limactl logkeep -- --tty=false edit --start --cpus 4 myvm
+   limactl logkeep --keep-logs -- rename myvm othervm --start`,
 			SkipFlagParsing: true,
 			Action: func(c *cli.Context) error {
 				h, err := newHooks(c, true)

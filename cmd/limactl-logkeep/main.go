@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"limactl-logkeep/hooks"
 	"limactl-logkeep/limaadapter"
@@ -18,11 +20,12 @@ import (
 var version = ""
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "wrap" {
-		execPassThrough(os.Args[2:])
+	args := wrapForm(os.Args)
+	if len(args) > 1 && args[1] == "wrap" {
+		execPassThrough(args[2:])
 	}
 	app := newApp()
-	if err := app.Run(os.Args); err != nil {
+	if err := app.Run(args); err != nil {
 		var exit cli.ExitCoder
 		if errors.As(err, &exit) {
 			if msg := err.Error(); msg != "" {
@@ -35,12 +38,15 @@ func main() {
 	}
 }
 
-// execPassThrough is the short way of `limactl-logkeep wrap ARGS` (no global
-// option before wrap) for a limactl command without hooks: it execs the real
-// limactl before the CLI is even built, which is what the full path would do
-// anyway. It returns when it cannot, and the full path then runs and reports why.
+// execPassThrough is the short way of `limactl-logkeep wrap ARGS` and
+// `limactl-logkeep -- ARGS` (no global option before them) for a limactl line
+// that goes to limactl unchanged (hooks.Hooks.PassesThrough: a command without a
+// hook, or `limactl shell` on a running instance): it execs the real limactl
+// before the CLI is even built, which is what the full path would do anyway. It
+// returns when it cannot, and the full path then runs and reports why.
 func execPassThrough(argv []string) {
-	if !hooks.PassesThrough(argv) {
+	stdout, stdin := terminals()
+	if !(hooks.Hooks{StdoutTTY: stdout, StdinTTY: stdin}).PassesThrough(argv) {
 		return
 	}
 	path, err := limaadapter.FindLimactl("", os.Getenv)
@@ -48,4 +54,33 @@ func execPassThrough(argv []string) {
 		return
 	}
 	_ = limaadapter.Limactl{Path: path}.Exec(argv...)
+}
+
+// terminals returns the hooks' view of whether standard output and input are
+// terminals (hooks.Hooks.StdoutTTY, StdinTTY).
+func terminals() (stdout, stdin func() bool) {
+	return func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
+		func() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
+}
+
+// wrapForm turns the general form `limactl-logkeep [global options] -- LIMACTL-ARGS`
+// into `limactl-logkeep [global options] wrap LIMACTL-ARGS`: a "--" where the
+// command word would be is wrap. Any other argument list is returned as it is.
+func wrapForm(args []string) []string {
+	for i := 1; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--":
+			return append(append(append([]string{}, args[:i]...), "wrap"), args[i+1:]...)
+		case !strings.HasPrefix(arg, "-") || arg == "-":
+			return args // the command word
+		case !strings.Contains(arg, "="):
+			if f := findFlag(globalFlags(), strings.TrimLeft(arg, "-")); f != nil {
+				if _, isBool := f.(*cli.BoolFlag); !isBool {
+					i++ // its value
+				}
+			}
+		}
+	}
+	return args
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -217,4 +218,82 @@ func TestRotateAsksLimactlOnlyWhenInDoubt(t *testing.T) {
 	assert.Equal(t, 1, r.status)
 	assert.Contains(t, r.stderr, `instance "vm" is "Broken"`)
 	assert.Equal(t, "boot 2\n", read(t, filepath.Join(dir, "serial.log")), "left alone")
+}
+
+func TestWrapForm(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"p", "--", "shell", "vm"}, []string{"p", "wrap", "shell", "vm"}},
+		{[]string{"p", "--"}, []string{"p", "wrap"}},
+		{[]string{"p", "--keep-logs", "--logs-dir", "/x", "--max-backups=3", "--", "delete", "vm", "--", "x"},
+			[]string{"p", "--keep-logs", "--logs-dir", "/x", "--max-backups=3", "wrap", "delete", "vm", "--", "x"}},
+		{[]string{"p", "--logs-dir", "--", "start"}, []string{"p", "--logs-dir", "--", "start"}}, // "--" is the directory
+		{[]string{"p", "start", "--", "vm"}, []string{"p", "start", "--", "vm"}},
+		{[]string{"p", "wrap", "--", "x"}, []string{"p", "wrap", "--", "x"}},
+		{[]string{"p"}, []string{"p"}},
+	} {
+		assert.Equal(t, c.want, wrapForm(c.in), "%q", c.in)
+	}
+}
+
+// `limactl-logkeep -- LIMACTL-ARGS` (`limactl logkeep -- ...` through Lima's
+// plugins) is `limactl-logkeep wrap LIMACTL-ARGS`, every door included.
+func TestDoubleDashRunsLikeWrap(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		rotate bool
+	}{
+		{[]string{"--", "list", "--json", "a b"}, false},
+		{[]string{"--", "start", "vm"}, true},
+		{[]string{"--", "shell", "--start", "vm", "uname", "-a"}, true},
+		{[]string{"--", "shell", "vm", "true"}, false}, // no terminal here: Lima will not ask
+		{[]string{"--", "--tty", "shell", "vm", "true"}, true},
+		{[]string{"--", "edit", "vm", "--start", "--cpus", "2"}, true},
+		{[]string{"--debug", "--", "clone", "vm", "copy", "--start"}, true},
+		{[]string{"--", "rename", "vm", "moved", "--start=false"}, false},
+		{[]string{"--", "-y", "rename", "vm", "moved"}, false},
+	} {
+		for _, form := range []string{"--", "wrap"} {
+			args := append([]string{}, c.args...)
+			args[slices.Index(args, "--")] = form
+			home := t.TempDir()
+			dir := instance(t, home, "vm", map[string]string{"serial.log": "boot A\n"})
+			limactl, argsFile := fakeLimactl(t)
+			r := run(t, map[string]string{"LIMACTL": limactl, "FAKE_STATUS": "4", "LIMA_HOME": home}, args...)
+			assert.Equal(t, 4, r.status, "%q: limactl's status\n%s", args, r.stderr)
+			limactlArgs := args[slices.Index(args, form)+1:]
+			assert.Equal(t, strings.Join(limactlArgs, "\n")+"\n", read(t, argsFile), "%q: the line, unchanged", args)
+			_, err := os.Stat(filepath.Join(dir, "serial.1.log"))
+			assert.Equal(t, c.rotate, err == nil, "%q: rotated\n%s", args, r.stderr)
+		}
+	}
+}
+
+func TestDoubleDashKeepLogsDeletePreserves(t *testing.T) {
+	home := t.TempDir()
+	instance(t, home, "vm", map[string]string{"serial.log": "boot A\n"})
+	limactl, argsFile := fakeLimactl(t)
+	logs := t.TempDir()
+	r := run(t, map[string]string{"LIMACTL": limactl, "LIMA_HOME": home}, "--keep-logs", "--logs-dir", logs, "--", "delete", "vm")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "delete\nvm\n", read(t, argsFile))
+	sets, err := os.ReadDir(filepath.Join(logs, "vm"))
+	require.NoError(t, err)
+	require.Len(t, sets, 1)
+	assert.Equal(t, "boot A\n", read(t, filepath.Join(logs, "vm", sets[0].Name(), "serial.log")))
+}
+
+// A boot line with a flag the wrapper does not know goes through unchanged with
+// one warning on stderr naming the instance whose logs are at risk.
+func TestUnknownBootFlagWarnsAndPassesThrough(t *testing.T) {
+	home := t.TempDir()
+	dir := instance(t, home, "vm", map[string]string{"serial.log": "boot A\n"})
+	limactl, argsFile := fakeLimactl(t)
+	r := run(t, map[string]string{"LIMACTL": limactl, "LIMA_HOME": home}, "--", "start", "--from-the-future", "vm")
+	assert.Equal(t, 0, r.status)
+	assert.Equal(t, "start\n--from-the-future\nvm\n", read(t, argsFile))
+	assert.Equal(t, "boot A\n", read(t, filepath.Join(dir, "serial.log")))
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	require.Len(t, lines, 2, r.stderr) // the warning, then the fake limactl's own line
+	assert.Contains(t, lines[0], "limactl logkeep rotate vm")
+	assert.Equal(t, "fake stderr", lines[1])
 }
