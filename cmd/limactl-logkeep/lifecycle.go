@@ -54,11 +54,14 @@ Examples:
 		{
 			Name:      "delete",
 			Aliases:   []string{"rm", "remove"},
-			Usage:     "stop instances, preserve their logs when keeping them, then run limactl delete",
+			Usage:     "when keeping logs, stop instances and preserve their logs; then run limactl delete",
 			ArgsUsage: "[-f|--force] INSTANCE...",
-			Description: `For each instance in order: a missing one is left to limactl (it warns and goes on);
-a protected one is refused before anything is stopped or moved; a running one is stopped
-(forcibly with --force); with --keep-logs or RDD_KEEP_LOGS its logs are moved to
+			Description: `Without --keep-logs (or RDD_KEEP_LOGS) nothing is kept: the line goes to 'limactl delete'
+unchanged, which refuses a running instance without --force. With it, for each instance
+in order: a missing one is left to limactl (it warns and goes on); a protected one is
+refused before anything is stopped or moved; a running one is stopped (forcibly with
+--force, gracefully without: here logkeep differs from limactl, which would refuse it,
+because the logs can only be moved once the instance is stopped); its logs are moved to
 <logs-dir>/<instance>/<UTC time>. Then 'limactl delete' runs, so Lima's own clean-up runs.
 
 Examples:
