@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // notRegular returns an error wrapping ErrNotRegular that says what the file is.
@@ -38,28 +37,6 @@ func fileKind(mode fs.FileMode) string {
 // skipReason is the Skip.Reason for a file left alone because of its type.
 func skipReason(mode fs.FileMode) string {
 	return fileKind(mode) + ", not a regular file: left alone"
-}
-
-// openRegular opens path read-only without following a final symlink and without blocking on a
-// FIFO, and checks that it is a regular file.
-func openRegular(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		if errors.Is(err, syscall.ELOOP) {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fs.ModeSymlink)}
-		}
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fi.Mode())}
-	}
-	return f, nil
 }
 
 const tempMarker = ".tmp-"

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -85,13 +84,6 @@ func otherDeviceDir(t *testing.T, onDisk string) string {
 		skipOrFailInCI(t, "/dev/shm and %s are on the same filesystem; no EXDEV between them", onDisk)
 	}
 	return dir
-}
-
-func device(t *testing.T, path string) uint64 {
-	t.Helper()
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	return uint64(fi.Sys().(*syscall.Stat_t).Dev)
 }
 
 // wrapLstat returns ops whose lstat fails with errno for the file named name.

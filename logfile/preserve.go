@@ -3,6 +3,7 @@ package logfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -137,7 +138,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	res.Moved = moved
 	errs = append(errs, moveErrs...)
 	if len(res.Moved) == 0 {
-		if err := os.Remove(set); errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+		if err := os.Remove(set); errors.Is(err, fs.ErrExist) { // ENOTEMPTY, EEXIST, ERROR_DIR_NOT_EMPTY
 			res.Dir = set // it holds copies whose sources had to be kept (errs says which)
 		} else if err != nil {
 			errs = append(errs, fileErr("remove empty set directory", set, "", err))

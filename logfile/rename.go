@@ -4,20 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
-	"time"
-
-	"golang.org/x/sys/unix"
 )
-
-// setModTime sets path's access and modification times to t without following a symlink.
-func setModTime(path string, t time.Time) error {
-	ts := unix.NsecToTimespec(t.UnixNano())
-	err := unix.UtimesNanoAt(unix.AT_FDCWD, path, []unix.Timespec{ts, ts}, unix.AT_SYMLINK_NOFOLLOW)
-	if err != nil {
-		return &fs.PathError{Op: "utimensat", Path: path, Err: err}
-	}
-	return nil
-}
 
 // renameCheckThenRename is the fallback of renameNoReplace for filesystems without an atomic
 // no-replace rename: it refuses when newpath exists (whatever its type, a dangling symlink
@@ -29,19 +16,6 @@ func renameCheckThenRename(oldpath, newpath string) error {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	return os.Rename(oldpath, newpath)
-}
-
-// syncDir fsyncs a directory so that renames and removals in it are durable.
-func syncDir(dir string) error {
-	d, err := openDir(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // syncDirErr is syncDir with the error as a *FileError naming dir.

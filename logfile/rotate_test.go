@@ -12,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 )
 
 var limaLogs = []string{"serial.log", "serialp.log", "serialv.log", "ha.stdout.log", "ha.stderr.log", "driver.stderr.log"}
@@ -184,7 +183,7 @@ func TestRotateSkipsSymlink(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.Symlink(secret, filepath.Join(dir, "serial.log")))
 	require.NoError(t, os.Symlink(oldTarget, filepath.Join(dir, "serial.1.log"))) // would be pruned if regular
-	require.NoError(t, unix.Mkfifo(filepath.Join(dir, "serialv.log"), 0o600))
+	mkfifo(t, filepath.Join(dir, "serialv.log"))
 	writeFile(t, filepath.Join(dir, "ha.stderr.log"), "ha 2")
 	writeFile(t, filepath.Join(dir, "ha.stderr.1.log"), "ha 1")
 
