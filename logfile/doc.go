@@ -10,4 +10,13 @@
 //
 // Mutating functions expect the caller to hold LockDir on the directory they change, so that two
 // processes never rotate or preserve the same directory at once.
+//
+// The same guarantees hold on Linux, macOS and Windows, with these differences on Windows (where
+// the package is compiled and vetted, its tests compiled, but nothing has been run): the no-replace
+// rename is MoveFileEx without MOVEFILE_REPLACE_EXISTING; a reparse point (symbolic link, junction
+// or other) is not a regular file, and is opened itself (FILE_FLAG_OPEN_REPARSE_POINT), never
+// followed; a directory cannot be
+// fsynced, so after a crash the last renames may be undone, each file then whole under its previous
+// name (see syncDir); LockDir locks a hidden file next to the directory (see LockDir); an open log
+// cannot be renamed unless its writer shared it for deletion: such a rename fails and says so.
 package logfile
