@@ -46,36 +46,46 @@ func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts Start
 }
 
 // Restart stops the instance when it runs (forcibly with -f), rotates its logs
-// and starts it again with `limactl start`. Arguments limactl would reject, and
-// an instance that does not exist, go to `limactl restart` unchanged so limactl
-// answers. Any other failure to inspect the instance stops here with the error:
-// nothing is stopped or started.
+// and starts it again. A line with no flag but -f goes on with `limactl start
+// NAME`; a line with Lima v2's other restart flags (--progress, the flags of
+// `limactl edit`) goes on with itself, `limactl restart ...` unchanged, which
+// finds the instance stopped, says so, and applies them as it boots. Arguments
+// limactl would reject, and an instance that does not exist, go to `limactl
+// restart` unchanged so limactl answers; a line it cannot parse goes there with
+// a warning naming the instance at risk. Any other failure to inspect the
+// instance stops here with the error: nothing is stopped or started.
 func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
-	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 0, 1)
-	if !ok || limaadapter.ValidateName(parsed.Names[0]) != nil {
+	line, verdict := limaadapter.ParseRestart(inv.Args)
+	if verdict != limaadapter.MayBoot {
+		if verdict == limaadapter.Unknown && !opts.NoRotate {
+			h.warnAtRisk(inv)
+		}
 		return h.Lima.Exec(inv.Argv()...)
 	}
-	name := parsed.Names[0]
-	inst, err := h.Lima.Inspect(ctx, name)
+	inst, err := h.Lima.Inspect(ctx, line.Name)
 	if errors.Is(err, limaadapter.ErrNoInstance) {
 		return h.Lima.Exec(inv.Argv()...) // limactl reports it
 	} else if err != nil {
-		return 1, inspectError(inv, name, err)
+		return 1, inspectError(inv, line.Name, err)
 	}
 	if !inst.Stopped() {
-		if status, err := h.stop(ctx, inv, name, parsed.Force); err != nil || status != 0 {
+		if status, err := h.stop(ctx, inv, line.Name, line.Force); err != nil || status != 0 {
 			return status, err
 		}
 	}
 	if !opts.NoRotate {
-		if err := h.rotateBeforeStart(ctx, name); err != nil {
+		if err := h.rotateBeforeStart(ctx, line.Name); err != nil {
 			return 1, err
 		}
 	}
-	if opts.ShowConsole {
-		return h.runShowingConsole(ctx, name, opts.ConsoleOut, inv.With("start", name))
+	argv := inv.Argv()
+	if line.Plain {
+		argv = inv.With("start", line.Name)
 	}
-	return h.Lima.Exec(inv.With("start", name)...)
+	if opts.ShowConsole {
+		return h.runShowingConsole(ctx, line.Name, opts.ConsoleOut, argv)
+	}
+	return h.Lima.Exec(argv...)
 }
 
 // stop runs `limactl stop [-f] name` with the invocation's global flags.

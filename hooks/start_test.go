@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -204,4 +205,37 @@ func TestRestartMissingInstanceGoesToLimactl(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, status)
 	assert.Equal(t, [][]string{{"restart", "ghost"}}, fx.lima.execs, "limactl reports it")
+}
+
+// Lima v2's restart takes --progress and the flags of `limactl edit`; such a
+// line used to go to limactl unparsed, which then deleted the logs.
+func TestRestartWithLimaV2FlagsRotatesThenRunsTheLineItself(t *testing.T) {
+	for _, args := range [][]string{{"--progress", "vm"}, {"vm", "--cpus", "2"}, {"-f", "--set", ".memory=\"2GiB\"", "vm"}} {
+		fx := newFixture(t)
+		dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "boot 1\n"})
+		status, err := fx.hooks.Restart(context.Background(), restartInv(args...), StartOptions{})
+		require.NoError(t, err, "%q", args)
+		assert.Equal(t, 0, status)
+		stop := []string{"stop", "vm"}
+		if args[0] == "-f" {
+			stop = []string{"stop", "--force", "vm"}
+		}
+		assert.Equal(t, [][]string{stop}, fx.lima.runs, "%q", args)
+		assert.Equal(t, [][]string{append([]string{"restart"}, args...)}, fx.lima.execs, "%q: Lima applies its flags", args)
+		assert.Equal(t, "boot 1\n", readFile(t, filepath.Join(dir, "serial.1.log")), "%q", args)
+	}
+}
+
+func TestRestartUnknownFlagWarnsAndPassesThrough(t *testing.T) {
+	fx := newFixture(t)
+	out := fx.logTo()
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "boot 1\n"})
+	status, err := fx.hooks.Restart(context.Background(), restartInv("--future", "vm"), StartOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 0, status)
+	assert.Empty(t, fx.lima.runs)
+	assert.Equal(t, [][]string{{"restart", "--future", "vm"}}, fx.lima.execs)
+	assert.Equal(t, "boot 1\n", readFile(t, filepath.Join(dir, "serial.log")))
+	assert.Contains(t, out.String(), "limactl logkeep rotate vm")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(out.String()), "\n")+1, "one line")
 }

@@ -158,3 +158,49 @@ func StartFlags() map[string]string {
 	flags.VisitAll(func(f *pflag.Flag) { all[f.Name] = f.Value.Type() })
 	return all
 }
+
+// RestartLine is a parsed `limactl restart [flags] [INSTANCE]` line.
+type RestartLine struct {
+	Name  string // the instance; the default one when none is named
+	Force bool   // -f/--force
+	// Plain is true when the line sets no flag but -f/--force and limactl's
+	// global flags, so that `limactl start NAME` does what restart does once the
+	// instance is stopped. Lima v2's restart also takes --progress and the flags
+	// of `limactl edit`, which it applies before booting.
+	Plain bool
+}
+
+// ParseRestart parses a `limactl restart` line (args after the command word)
+// with the flags of Lima v2.2.0 and v1.2.1. The verdict is NoBoot for --help and
+// for arguments limactl rejects (two instances, an invalid name), Unknown when
+// the flags cannot be parsed, and MayBoot otherwise.
+func ParseRestart(args []string) (RestartLine, Verdict) {
+	flags, ok := parse(args, func(flags *pflag.FlagSet) {
+		flags.BoolP("help", "h", false, "")
+		flags.BoolP("force", "f", false, "")
+		flags.Bool("progress", false, "")
+		registerSpecs(flags, editFlags)
+	})
+	if !ok {
+		return RestartLine{}, Unknown
+	}
+	if help, _ := flags.GetBool("help"); help || flags.NArg() > 1 || (flags.Changed("tty") && flags.Changed("yes")) {
+		return RestartLine{}, NoBoot
+	}
+	line := RestartLine{Name: DefaultInstance, Plain: true}
+	if flags.NArg() == 1 {
+		line.Name = flags.Arg(0)
+	}
+	line.Force, _ = flags.GetBool("force")
+	flags.Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "force", "log-level", "log-format", "debug", "tty", "yes":
+		default:
+			line.Plain = false
+		}
+	})
+	if ValidateName(line.Name) != nil {
+		return RestartLine{}, NoBoot
+	}
+	return line, MayBoot
+}

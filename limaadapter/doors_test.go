@@ -90,3 +90,29 @@ func TestStartFlagsListsBothVersions(t *testing.T) {
 		assert.Equal(t, typ, flags[name], name)
 	}
 }
+
+func TestParseRestart(t *testing.T) {
+	cases := []struct {
+		args    []string
+		want    RestartLine
+		verdict Verdict
+	}{
+		{nil, RestartLine{Name: "default", Plain: true}, MayBoot},
+		{[]string{"vm"}, RestartLine{Name: "vm", Plain: true}, MayBoot},
+		{[]string{"-f", "vm", "--debug", "--tty=false"}, RestartLine{Name: "vm", Force: true, Plain: true}, MayBoot},
+		{[]string{"vm", "--force"}, RestartLine{Name: "vm", Force: true, Plain: true}, MayBoot},
+		{[]string{"--progress", "vm"}, RestartLine{Name: "vm"}, MayBoot},
+		{[]string{"vm", "--cpus", "2", "-f"}, RestartLine{Name: "vm", Force: true}, MayBoot},
+		{[]string{"--set", ".cpus=2", "--set", ".memory=\"1G\"", "vm"}, RestartLine{Name: "vm"}, MayBoot},
+		{[]string{"--help"}, RestartLine{}, NoBoot},
+		{[]string{"a", "b"}, RestartLine{}, NoBoot},
+		{[]string{"../x"}, RestartLine{}, NoBoot},
+		{[]string{"--future", "vm"}, RestartLine{}, Unknown},
+		{[]string{"--start", "vm"}, RestartLine{}, Unknown}, // restart has no --start
+	}
+	for _, c := range cases {
+		got, verdict := ParseRestart(c.args)
+		assert.Equal(t, c.verdict, verdict, "%q", c.args)
+		assert.Equal(t, c.want, got, "%q", c.args)
+	}
+}

@@ -39,9 +39,11 @@ Examples:
 		{
 			Name:      "restart",
 			Usage:     "stop a running instance, rotate its logs, start it again",
-			ArgsUsage: "[-f|--force] [INSTANCE]",
+			ArgsUsage: "[-f|--force] [--progress] [EDIT-FLAGS...] [INSTANCE]",
 			Description: `Stops the instance (forcibly with --force) when it runs, rotates its logs and runs
-'limactl start INSTANCE'.
+'limactl start INSTANCE'. With Lima 2's other restart flags (--progress, the flags of
+'limactl edit' such as --cpus or --set) it runs the 'limactl restart' line itself
+instead, which finds the instance stopped, says so, and applies them as it boots.
 
 Examples:
    limactl logkeep restart myvm
