@@ -2,60 +2,126 @@ package limaadapter
 
 import (
 	"context"
+	"errors"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 
-	"github.com/lima-vm/lima/cmd/limactl/editflags"
-	"github.com/lima-vm/lima/pkg/identifiers"
-	"github.com/lima-vm/lima/pkg/limatmpl"
-	"github.com/lima-vm/lima/pkg/store"
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
+	"github.com/lima-vm/lima/v2/pkg/limatmpl"
+	"github.com/lima-vm/lima/v2/pkg/limatype"
+	"github.com/lima-vm/lima/v2/pkg/limatype/dirnames"
+	"github.com/lima-vm/lima/v2/pkg/store"
+	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // The production code keeps pkg/store and pkg/limatmpl out of the binary (their
 // package initialisation would run on every command). These tests hold the few
-// rules taken from them to Lima's own functions, which only the test binary links.
+// rules taken from them to Lima v2.2.0's own functions, which only the test
+// binary links.
 
-// limaNameFromLocator is how limatmpl.Read names an instance made from a locator.
-func limaNameFromLocator(locator string) (string, error) {
-	if isTemplate, template := limatmpl.SeemsTemplateURL(locator); isTemplate {
-		return limatmpl.InstNameFromYAMLPath(template)
+// limaImageURLRegex is limatmpl's unexported imageURLRegex (Lima v2.2.0).
+var limaImageURLRegex = regexp.MustCompile(`\.(img|qcow2|raw|iso|ipsw)(\.(gz|xz|bz2|zstd))?$`)
+
+// limaNameFromLocator is how limatmpl.Read names an instance made from a
+// locator without --name. atRunTime is true where Lima needs the network
+// (github:), a plugin (a scheme limactl-url-SCHEME may serve) or its image
+// heuristics; it never fetches: github: is answered before Lima would fetch.
+func limaNameFromLocator(locator string) (name string, atRunTime bool, err error) {
+	if u, err := url.Parse(locator); err == nil && len(u.Scheme) > 1 {
+		switch u.Scheme {
+		case "template", "http", "https", "file":
+		default:
+			return "", true, nil // github: fetches; any other scheme may be a plugin's
+		}
 	}
-	if limatmpl.SeemsHTTPURL(locator) || limatmpl.SeemsFileURL(locator) {
-		return limatmpl.InstNameFromURL(locator)
+	resolved, err := limatmpl.TransformCustomURL(context.Background(), locator)
+	if err != nil {
+		return "", false, err
 	}
-	return limatmpl.InstNameFromYAMLPath(locator)
+	if limaImageURLRegex.MatchString(resolved) {
+		return "", true, nil
+	}
+	if isTemplate, template := limatmpl.SeemsTemplateURL(resolved); isTemplate {
+		name, err = limatmpl.InstNameFromYAMLPath(template)
+		return name, false, err
+	}
+	if limatmpl.SeemsHTTPURL(resolved) || limatmpl.SeemsFileURL(resolved) {
+		name, err = limatmpl.InstNameFromURL(resolved)
+		return name, false, err
+	}
+	name, err = limatmpl.InstNameFromYAMLPath(resolved)
+	return name, false, err
 }
 
-// FuzzAgreesWithLima checks ValidateName against store.ValidateInstName and
-// nameFromLocator against limatmpl, error for error and name for name.
+// locatorSeeds are locators of every form Lima v2.2.0 and v1.2.1 know, and odd ones.
+var locatorSeeds = []string{
+	"template://docker", "template://sub/dir/k8s", "template:docker", "template:sub/dir/K8s.yml", "template:",
+	"template:/abs", "template:x?q#f", "template:docker.iso", "template://", "template:///x",
+	"https://example.com/t/Alpine.yaml", "http://h/", "file:///tmp/k.yml", "file:rel.yaml", "HTTPS://H/A.YML",
+	"./dir/tiny.yaml", "/abs/UPPER.yml", "%zz", "::", "a b.yaml", "https://h/p/x.yaml?q=1#f", "vm.yaml.yml",
+	"github:lima-vm/lima/templates/docker", "github:org", "github:org/repo/dir/@v1", "myscheme:foo/bar.yaml",
+	"c:/x/y.yaml", "C:\\x\\y.yaml", "https://h/debian-12-genericcloud-amd64.qcow2", "/x/img.raw.xz", "./a.img.gz.gz",
+	"x.ISO", "file:///x/y.ipsw", "-",
+}
+
+// FuzzAgreesWithLima checks ValidateName against dirnames.ValidateInstName, and
+// nameFromLocator against limatmpl, error for error and name for name; where
+// only limactl can name the instance, nameFromLocator must say so.
 func FuzzAgreesWithLima(f *testing.F) {
+	logrus.SetLevel(logrus.ErrorLevel) // TransformCustomURL warns about template:// and github:
 	for _, s := range []string{"", "vm", "default", "a.b-c_d", "x.yaml", "a.", "a..b", "a-_b", "_a", "Ab9", "é", "a\x00b", "a b", "0123456789012345678901234567890123456789012345678901234567890123456789012345", "X.YML", "-a", "a--b", "a/b", "..", "\u212Am",
-		"template://docker", "template://sub/dir/k8s", "template:docker", "https://example.com/t/Alpine.yaml",
-		"http://h/", "file:///tmp/k.yml", "./dir/tiny.yaml", "/abs/UPPER.yml", "%zz", "::", "a b.yaml",
-		"https://h/p/x.yaml?q=1#f", "template://", "vm.yaml.yml", "0123456789012345678901234567890123456789012345678901234567890123456789012345678"} {
+		"0123456789012345678901234567890123456789012345678901234567890123456789012345678"} {
+		f.Add(s)
+	}
+	for _, s := range locatorSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ours, lima := ValidateName(s), store.ValidateInstName(s)
+		ours, lima := ValidateName(s), dirnames.ValidateInstName(s)
 		if (ours == nil) != (lima == nil) {
-			t.Fatalf("ValidateName(%q) = %v, Lima's store.ValidateInstName = %v", s, ours, lima)
+			t.Fatalf("ValidateName(%q) = %v, Lima's dirnames.ValidateInstName = %v", s, ours, lima)
 		}
-		if ours, lima := validIdentifier(s), identifiers.Validate(s); (ours == nil) != (lima == nil) {
-			t.Fatalf("validIdentifier(%q) = %v, Lima's identifiers.Validate = %v", s, ours, lima)
+		if seemsImage(s) != limaImageURLRegex.MatchString(s) {
+			t.Fatalf("seemsImage(%q) = %v, Lima's imageURLRegex says %v", s, seemsImage(s), !seemsImage(s))
 		}
 		name, err := nameFromLocator(s)
-		limaName, limaErr := limaNameFromLocator(s)
-		if name != limaName || (err == nil) != (limaErr == nil) {
+		limaName, atRunTime, limaErr := limaNameFromLocator(s)
+		if atRunTime != errors.Is(err, errNameAtRunTime) {
+			t.Fatalf("nameFromLocator(%q) = %q, %v; yet Lima names it at run time: %v", s, name, err, atRunTime)
+		}
+		if !atRunTime && (name != limaName || (err == nil) != (limaErr == nil)) {
 			t.Fatalf("nameFromLocator(%q) = %q, %v; limatmpl names it %q, %v", s, name, err, limaName, limaErr)
 		}
 	})
+}
+
+// TestLocatorNames pins the name of each locator form, as Lima v2.2.0 derives it.
+func TestLocatorNames(t *testing.T) {
+	for locator, want := range map[string]string{
+		"template:docker": "docker", "template://docker": "docker", "template:deprecated/centos-7.yaml": "centos-7",
+		"template://sub/dir/K8s.yml": "k8s", "https://example.com/t/Alpine.yaml": "alpine",
+		"file:///tmp/k.yml": "k", "./dir/tiny.yaml": "tiny", "/abs/UPPER.yml": "upper", "rel/x.y": "x.y", "x.yaml.yml": "x",
+	} {
+		name, err := nameFromLocator(locator)
+		require.NoError(t, err, locator)
+		assert.Equal(t, want, name, locator)
+	}
+	for _, locator := range []string{"github:lima-vm/lima/templates/docker", "github:org", "myplugin:foo",
+		"https://h/debian-12-genericcloud-amd64.qcow2", "template:x.iso", "./disk.img.xz"} {
+		_, err := nameFromLocator(locator)
+		assert.ErrorIs(t, err, errNameAtRunTime, locator)
+	}
+	for _, locator := range []string{"template:", "http://h/", "a b.yaml", ".hidden.yaml"} {
+		_, err := nameFromLocator(locator)
+		require.Error(t, err, locator)
+		assert.NotErrorIs(t, err, errNameAtRunTime, locator)
+	}
 }
 
 func TestPathsAndNamesAgreeWithLimaStore(t *testing.T) {
@@ -73,7 +139,7 @@ func TestPathsAndNamesAgreeWithLimaStore(t *testing.T) {
 	require.NoError(t, err)
 	var valid []string
 	for _, name := range limaNames {
-		if store.ValidateInstName(name) == nil {
+		if dirnames.ValidateInstName(name) == nil {
 			valid = append(valid, name)
 		}
 	}
@@ -82,12 +148,12 @@ func TestPathsAndNamesAgreeWithLimaStore(t *testing.T) {
 
 	dir, err := InstanceDir("vm")
 	require.NoError(t, err)
-	limaDir, err := store.InstanceDir("vm")
+	limaDir, err := dirnames.InstanceDir("vm")
 	require.NoError(t, err)
 	assert.Equal(t, limaDir, dir)
 
-	assert.Equal(t, store.StatusRunning, StatusRunning)
-	assert.Equal(t, store.StatusStopped, StatusStopped)
+	assert.Equal(t, string(limatype.StatusRunning), StatusRunning)
+	assert.Equal(t, string(limatype.StatusStopped), StatusStopped)
 }
 
 // liveProcess starts a process that lives until the test ends and returns its pid.
@@ -107,13 +173,19 @@ func deadPID(t *testing.T) int {
 	return cmd.Process.Pid
 }
 
-// TestStatusAgreesWithLima gives a real instance (made by the real limactl) the
-// pid files of each state and compares Inspect's status with Lima's: the store's
-// for what the pid files settle, `limactl list --json` for the rest (what Inspect
-// asks then). Both processes alive is "Running" for Inspect; Lima's store then also
-// asks the host agent's socket, which only a real VM has (the end-to-end tests).
+// TestStatusAgreesWithLima gives a real instance, made by each real limactl
+// (v2.2.0 and v1.2.1), the pid files of each state and compares Inspect's status
+// with that limactl's own (`limactl list --json`, what Inspect asks when the pid
+// files leave a doubt). Both processes alive is "Running" for Inspect; Lima then
+// also asks the host agent's socket, which only a real VM has (the end-to-end
+// tests).
 func TestStatusAgreesWithLima(t *testing.T) {
-	limactl := realLimactl(t)
+	for version, limactl := range realLimactls(t) {
+		t.Run(version, func(t *testing.T) { testStatusAgreesWithLima(t, limactl) })
+	}
+}
+
+func testStatusAgreesWithLima(t *testing.T, limactl string) {
 	t.Setenv("LIMA_HOME", t.TempDir())
 	dir := createInstance(t, limactl, "vm")
 	in := Inspector{Limactl: Limactl{Path: limactl}}
@@ -144,10 +216,10 @@ func TestStatusAgreesWithLima(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, inst.Status, "Inspect")
 
-			writePIDFiles() // Lima's store removes stale pid files; Inspect leaves them
-			lima, err := store.Inspect("vm")
+			writePIDFiles() // Lima removes stale pid files; Inspect leaves them
+			lima, err := in.listStatus(context.Background(), "vm")
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, lima.Status, "Lima's store.Inspect")
+			assert.Equal(t, tc.want, lima, "limactl list --json")
 		})
 	}
 
@@ -176,49 +248,4 @@ func TestInspectLeavesStalePIDFiles(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Stopped", inst.Status)
 	assert.FileExists(t, pidFile)
-}
-
-// compatibleType reports whether our flag type accepts every value of Lima's:
-// the same type, or a stringArray where a version had a string (--set).
-func compatibleType(lima, ours string) bool {
-	return lima == ours || (lima == "string" && ours == "stringArray")
-}
-
-// assertCovers checks that every flag of lima is in ours with the same shorthand,
-// a compatible type and the same default for a flag given without a value.
-func assertCovers(t *testing.T, lima, ours *pflag.FlagSet) {
-	t.Helper()
-	lima.VisitAll(func(f *pflag.Flag) {
-		o := ours.Lookup(f.Name)
-		if o == nil {
-			t.Errorf("Lima's flag --%s (%s) is not in our table", f.Name, f.Value.Type())
-			return
-		}
-		if o.Shorthand != f.Shorthand || o.NoOptDefVal != f.NoOptDefVal || !compatibleType(f.Value.Type(), o.Value.Type()) {
-			t.Errorf("--%s: Lima has -%s %s %q, our table -%s %s %q", f.Name, f.Shorthand, f.Value.Type(), f.NoOptDefVal,
-				o.Shorthand, o.Value.Type(), o.NoOptDefVal)
-		}
-	})
-}
-
-// TestStartFlagsAgreeWithLima holds registerStartFlags to limactl's own flag set
-// of `limactl start`: every flag, with its shorthand, a compatible value type and
-// its default for a flag given without a value.
-func TestStartFlagsAgreeWithLima(t *testing.T) {
-	lima := &cobra.Command{Use: "start"}
-	lima.Flags().String("name", "", "")
-	lima.Flags().Bool("list-templates", false, "")
-	editflags.RegisterCreate(lima, "")
-	lima.Flags().Bool("foreground", false, "")
-	lima.Flags().Duration("timeout", 0, "")
-
-	ours := pflag.NewFlagSet("start", pflag.ContinueOnError)
-	registerStartFlags(ours)
-	assertCovers(t, lima.Flags(), ours)
-
-	edit := &cobra.Command{Use: "edit"}
-	editflags.RegisterEdit(edit, "")
-	oursEdit := pflag.NewFlagSet("edit", pflag.ContinueOnError)
-	registerEditFlags(oursEdit)
-	assertCovers(t, edit.Flags(), oursEdit)
 }

@@ -1,6 +1,7 @@
 package limaadapter
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -71,9 +72,10 @@ func parse(args []string, register func(flags *pflag.FlagSet)) (flags *pflag.Fla
 // following Lima's loadOrCreateInstance: no argument means --name or "default";
 // an instance name means that instance; a YAML file, template or URL means --name
 // or the name Lima derives from it. ok is false when limactl would start nothing
-// it can be told in advance (--help, --list-templates, --list-drivers, an image URL without --name,
-// stdin without --name) or would reject the arguments; the caller then passes them
-// through and lets limactl answer.
+// it can be told in advance (--help, --list-templates, --list-drivers, stdin
+// without --name, or a github:, plugin or image locator without --name) or would
+// reject the arguments; the caller then passes them through and lets limactl
+// answer.
 func StartTarget(args []string) (name string, ok bool) {
 	target, ok := ParseStart(args)
 	return target.Name, ok
@@ -90,7 +92,10 @@ type StartLine struct {
 
 // ParseStart parses a `limactl start` line once for both StartTarget's answer
 // and whether limactl would create the instance from a template. ok is as for
-// StartTarget.
+// StartTarget. When ok is false, FromTemplate may still be true: the line
+// creates a new instance from a locator whose name only limactl derives (a
+// github: or limactl-url-SCHEME plugin locator, an image URL; see
+// nameFromLocator), so no existing instance's logs are at risk.
 func ParseStart(args []string) (StartLine, bool) {
 	flags, ok := parse(args, registerStartFlags)
 	if !ok || flags.NArg() > 1 {
@@ -127,7 +132,8 @@ func ParseStart(args []string) (StartLine, bool) {
 		name, err = nameFromLocator(arg)
 	}
 	if err != nil || ValidateName(name) != nil {
-		return StartLine{}, false
+		// A locator whose name only limactl can derive still creates a new instance.
+		return StartLine{FromTemplate: fromTemplate && errors.Is(err, errNameAtRunTime)}, false
 	}
 	return StartLine{Name: name, FromTemplate: fromTemplate}, true
 }

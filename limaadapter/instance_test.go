@@ -12,19 +12,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// realLimactl returns Lima's limactl built by scripts/setup.sh ($LIMACTL_REAL).
-// Without it the test is skipped loudly, and fails in CI.
-func realLimactl(t *testing.T) string {
+// realLimactls returns the real limactl of each Lima version the project
+// supports, v2.2.0 ($LIMACTL_V2) and v1.2.1 ($LIMACTL_V1), built by
+// scripts/setup.sh. A missing one skips the test loudly, and fails it in CI.
+func realLimactls(t *testing.T) map[string]string {
 	t.Helper()
-	path := os.Getenv("LIMACTL_REAL")
-	if path == "" {
-		msg := "LIMACTL_REAL is not set: run the tests with `make test` (scripts/setup.sh builds Lima v1.2.1)"
+	limactls := map[string]string{}
+	for version, env := range map[string]string{"v2.2.0": "LIMACTL_V2", "v1.2.1": "LIMACTL_V1"} {
+		if path := os.Getenv(env); path != "" {
+			limactls[version] = path
+			continue
+		}
+		msg := env + " is not set: run the tests with `make test` (scripts/setup.sh builds Lima " + version + ")"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
 		t.Skip("SKIPPED LOUDLY: " + msg)
 	}
-	return path
+	return limactls
 }
 
 // createInstance makes a stopped instance with the real `limactl create`, from a
@@ -41,8 +46,15 @@ func createInstance(t *testing.T, limactl, name string) string {
 	return filepath.Join(home, name)
 }
 
+// TestInspectRealInstance inspects an instance made by each real limactl: the
+// layout of Lima v1.2.1's instances is served as Lima v2.2.0's.
 func TestInspectRealInstance(t *testing.T) {
-	limactl := realLimactl(t)
+	for version, limactl := range realLimactls(t) {
+		t.Run(version, func(t *testing.T) { testInspectRealInstance(t, limactl) })
+	}
+}
+
+func testInspectRealInstance(t *testing.T, limactl string) {
 	t.Setenv("LIMA_HOME", t.TempDir())
 	dir := createInstance(t, limactl, "vm")
 	in := Inspector{Limactl: Limactl{Path: limactl}}
@@ -96,4 +108,17 @@ func TestInspectAsksLimactlWhenThePIDFilesCannotTell(t *testing.T) {
 
 	_, err = Inspector{}.Inspect(context.Background(), "vm")
 	require.ErrorIs(t, err, ErrLimactlNotFound)
+}
+
+// TestLogNames pins the logs rotated and preserved, consoles first: what Lima
+// v2.2.0 removes or truncates at start, then what it appends to across boots.
+func TestLogNames(t *testing.T) {
+	assert.Equal(t, []string{"serial.log", "serialp.log", "serialv.log", "ha.stdout.log", "ha.stderr.log",
+		"driver.stderr.log", "krunkit.log", "launchd.stdout.log", "launchd.stderr.log"}, LogNames)
+	assert.Equal(t, []string{"serial", "serialp", "serialv", "ha.stdout", "ha.stderr",
+		"driver.stderr", "krunkit", "launchd.stdout", "launchd.stderr"}, LogBases())
+	dir := t.TempDir()
+	assert.Equal(t, []string{"serial.log", "serialp.log", "serialv.log"}, ConsoleLogs(dir))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "vz-identifier"), nil, 0o644))
+	assert.Equal(t, []string{"serialv.log", "serial.log", "serialp.log"}, ConsoleLogs(dir))
 }

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/lima-vm/lima/pkg/store/filenames"
+	"github.com/lima-vm/lima/v2/pkg/limatype/filenames"
 )
 
 // InstanceNames returns the names of the instances in LIMA_HOME in name order
@@ -36,7 +36,8 @@ func InstanceNames() ([]string, error) {
 }
 
 // LogBases returns the short names of Lima's logs, LogNames without ".log":
-// serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr.
+// serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr, krunkit,
+// launchd.stdout, launchd.stderr.
 func LogBases() []string {
 	bases := make([]string, len(LogNames))
 	for i, name := range LogNames {
@@ -48,8 +49,9 @@ func LogBases() []string {
 // ConsoleLogs returns the file names of an instance's serial console logs, the one
 // most likely to hold the guest's console first: serialv.log (virtio console,
 // hvc0) for a VZ instance, which Lima marks with a vz-identifier file, else
-// serial.log (ttyS0, ttyAMA0 on ARM) as on QEMU. dir is the instance directory; it
-// need not exist.
+// serial.log (ttyS0, ttyAMA0 on ARM) as on QEMU; krunkit also writes its
+// virtio-serial console to serial.log (Lima v2.2.0's pkg/driver/krunkit). dir is
+// the instance directory; it need not exist.
 func ConsoleLogs(dir string) []string {
 	if _, err := os.Lstat(filepath.Join(dir, filenames.VzIdentifier)); err == nil || !errors.Is(err, os.ErrNotExist) {
 		return []string{filenames.SerialVirtioLog, filenames.SerialLog, filenames.SerialPCILog}

@@ -1,25 +1,45 @@
 package limaadapter
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
-	"github.com/lima-vm/lima/pkg/store/dirnames"
-	"github.com/lima-vm/lima/pkg/store/filenames"
+	"github.com/lima-vm/lima/v2/pkg/identifiers"
+	"github.com/lima-vm/lima/v2/pkg/limatype/dirnames"
+	"github.com/lima-vm/lima/v2/pkg/limatype/filenames"
 )
 
-// LogNames are the file names of the logs Lima truncates or removes when an
-// instance starts: the serial consoles, the host agent's streams and, from Lima 2
-// on, the external driver's stderr. Their order is the order of output.
+// Log file names Lima v2.2.0 writes in an instance directory that no light Lima
+// package exports as a constant.
+const (
+	// krunkitLog is the krunkit driver's stderr (pkg/driver/krunkit,
+	// krunkit_driver_darwin_arm64.go), opened with O_APPEND at every start.
+	krunkitLog = "krunkit.log"
+	// launchdStdoutLog and launchdStderrLog are the StandardOutPath and
+	// StandardErrorPath of the launchd agent Lima writes for start-at-login on
+	// macOS (pkg/autostart/launchd, io.lima-vm.autostart.INSTANCE.plist), relative
+	// to its WorkingDirectory, the instance directory; launchd appends to them.
+	launchdStdoutLog = "launchd.stdout.log"
+	launchdStderrLog = "launchd.stderr.log"
+)
+
+// LogNames are the file names of the logs Lima writes in an instance directory:
+// first those it removes or truncates when the instance starts (the serial
+// consoles, then the host agent's streams), then those it appends to across
+// boots (the external driver's stderr, krunkit's, and launchd's streams under
+// start-at-login on macOS), so that rotating them before a start gives one
+// generation per boot. Lima v1.2.1 writes only the first five. Consoles come
+// first: the order is the order of output.
 var LogNames = []string{
 	filenames.SerialLog,
 	filenames.SerialPCILog,
 	filenames.SerialVirtioLog,
 	filenames.HostAgentStdoutLog,
 	filenames.HostAgentStderrLog,
-	"driver.stderr.log", // Lima 2 (pkg/driver/external); not known to Lima v1.2.1
+	filenames.ExternalDriverStderrLog,
+	krunkitLog,
+	launchdStdoutLog,
+	launchdStderrLog,
 }
 
 // ConfigFile is the instance's configuration, copied next to preserved logs.
@@ -34,34 +54,31 @@ func Home() (string, error) {
 	return dir, nil
 }
 
-// ValidateName reports whether name is a valid Lima instance name, with the rules
-// of Lima's store.ValidateInstName: an identifier (see validIdentifier) without a
-// .yaml/.yml suffix. The rules are written out here so that the binary links
-// neither pkg/store nor the regular expression pkg/identifiers compiles at start
-// (see the package comment); a fuzz test checks that both agree.
+// ValidateName reports whether name is a valid Lima instance name, with Lima's
+// own rules: identifiers.Validate, then dirnames.ValidateInstName (no .yaml/.yml
+// suffix); they are the same in Lima v1.2.1. The error says what a name may be.
 func ValidateName(name string) error {
-	if err := validIdentifier(name); err != nil {
-		return fmt.Errorf("invalid instance name: instance name %q is not a valid identifier: %w", name, err)
+	if err := identifiers.Validate(name); err != nil {
+		return fmt.Errorf("invalid instance name %q: use ASCII letters and digits, in runs joined by single '.', '_' or '-': %w", name, err)
 	}
-	lower := strings.ToLower(name)
-	if strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml") {
-		return fmt.Errorf("invalid instance name: instance name %q must not end with .yml or .yaml suffix", name)
+	if err := dirnames.ValidateInstName(name); err != nil {
+		return fmt.Errorf("invalid instance name %q: %w", name, err)
 	}
 	return nil
 }
 
 // InstanceDir returns the directory of the instance name, $LIMA_HOME/NAME as
-// Lima's store.InstanceDir gives it, after validating the name. It does not check
-// that the instance exists.
+// Lima's dirnames.InstanceDir gives it (the same layout as Lima v1.2.1), after
+// validating the name. It does not check that the instance exists.
 func InstanceDir(name string) (string, error) {
 	if err := ValidateName(name); err != nil {
 		return "", err
 	}
-	home, err := Home()
+	dir, err := dirnames.InstanceDir(name)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("cannot resolve the directory of instance %q: %w", name, err)
 	}
-	return filepath.Join(home, name), nil
+	return dir, nil
 }
 
 // DefaultLogsDir returns where preserved logs go by default: $LIMA_HOME/_logkeep.
@@ -72,34 +89,4 @@ func DefaultLogsDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, "_logkeep"), nil
-}
-
-// maxIdentifierLength is identifiers.maxLength in Lima v1.2.1.
-const maxIdentifierLength = 76
-
-// validIdentifier is Lima's identifiers.Validate: a non-empty string of at most 76
-// bytes made of ASCII letters and digits, in runs separated by single '.', '_' or
-// '-' (the regular expression ^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$).
-func validIdentifier(s string) error {
-	switch {
-	case s == "":
-		return errors.New("identifier must not be empty")
-	case len(s) > maxIdentifierLength:
-		return fmt.Errorf("identifier %q greater than maximum length (%d characters)", s, maxIdentifierLength)
-	}
-	afterSeparator := true // the first character must be a letter or digit
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			afterSeparator = false
-		case (c == '.' || c == '_' || c == '-') && !afterSeparator:
-			afterSeparator = true
-		default:
-			return fmt.Errorf("identifier %q must be ASCII letters and digits separated by single '.', '_' or '-'", s)
-		}
-	}
-	if afterSeparator {
-		return fmt.Errorf("identifier %q must not end with '.', '_' or '-'", s)
-	}
-	return nil
 }
