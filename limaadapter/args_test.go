@@ -30,6 +30,12 @@ func TestStartTarget(t *testing.T) {
 		{[]string{"template://docker"}, "docker", true},
 		{[]string{"template://deprecated/centos-7"}, "centos-7", true},
 		{[]string{"https://example.com/t/alpine.yaml"}, "alpine", true},
+		{[]string{"template:docker"}, "docker", true},
+		{[]string{"github:lima-vm/lima/templates/docker"}, "", false}, // named when limactl fetches it
+		{[]string{"--name", "gh", "github:org/repo"}, "gh", true},
+		{[]string{"myplugin:x"}, "", false},
+		{[]string{"--progress", "--ssh-port", "0", "vm"}, "vm", true},
+		{[]string{"--list-drivers", "vm"}, "", false},
 		{[]string{"-"}, "", false},
 		{[]string{"--name", "vm", "-"}, "vm", true},
 		{[]string{"--list-templates"}, "", false},
@@ -55,6 +61,11 @@ func TestParseStartFromTemplate(t *testing.T) {
 	for _, args := range [][]string{{"vm.yaml"}, {"../vm"}, {"./vm/"}, {"--name", "vm", "t.yaml"}, {"template://vm"}, {"-"}, {"--help"}} {
 		line, ok := ParseStart(args)
 		assert.False(t, ok && !line.FromTemplate, "%q creates a new instance (or starts nothing)", args)
+	}
+	// Lima names these when it runs; they still create a new instance.
+	for _, args := range [][]string{{"github:org/repo"}, {"myplugin:x"}, {"./disk.qcow2"}} {
+		line, ok := ParseStart(args)
+		assert.True(t, !ok && line.FromTemplate && line.Name == "", "%q: %+v %v", args, line, ok)
 	}
 }
 

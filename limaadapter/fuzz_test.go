@@ -26,6 +26,9 @@ var argSeeds = [][]string{
 	{"./dir/tiny.yaml"}, {"template://docker"}, {"https://example.com/t/alpine.yaml"}, {"-"}, {"--name", "vm", "-"},
 	{"--list-templates"}, {"--help"}, {"-h", "vm"}, {"a", "b"}, {"--", "vm"}, {"--name", "../x"},
 	{"start", "vm"}, {"--debug", "rm", "-f", "vm"}, {"-yf", "vm"}, {"\u212Am"}, {"file:///tmp/k.yml"},
+	{"--progress", "vm"}, {"--port-forward", "8080:80", "vm"}, {"--param", "a=b", "--param=c=d", "vm"}, {"--ssh-port", "2222", "vm"},
+	{"--mount-only", "/tmp", "--nested-virt", "vm"}, {"--list-drivers"}, {"template:docker"}, {"github:org/repo"},
+	{"myplugin:x"}, {"--name", "vm", "github:org/repo"}, {"https://h/debian-12-genericcloud-amd64.qcow2"},
 }
 
 func seedArgs(f *testing.F) {

@@ -62,7 +62,8 @@ func nameFromLocator(locator string) (string, error) {
 // limactl-url-SCHEME plugin may handle) gives an error wrapping
 // errNameAtRunTime.
 func resolveLocator(locator string) (string, error) {
-	for {
+	for seen := map[string]bool{}; !seen[locator]; {
+		seen[locator] = true
 		u, err := url.Parse(locator)
 		if err != nil || len(u.Scheme) <= 1 {
 			return locator, nil
@@ -75,11 +76,12 @@ func resolveLocator(locator string) (string, error) {
 			if u.Opaque != "" || next == locator {
 				return locator, nil
 			}
-			locator = next // "template:/x" stays itself: no loop
+			locator = next
 		default:
 			return "", fmt.Errorf("%s: locator %q: %w", u.Scheme, locator, errNameAtRunTime)
 		}
 	}
+	return "", fmt.Errorf("locator %q has a redirect loop (as Lima would say)", locator)
 }
 
 // seemsImage reports whether Lima takes locator for an image URL (limatmpl's
