@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/lima-vm/lima/pkg/store/filenames"
 )
@@ -28,7 +27,14 @@ func HostAgentAlive(dir string) bool {
 // returns StatusStopped when none names a live process and StatusRunning when the
 // host agent and a driver are alive; otherwise doubt says why the files cannot
 // tell.
+//
+// On Windows it always doubts (pidFilesDoubt): Lima's WSL2 driver writes
+// no driver pid file and Lima asks wsl.exe for the status, so a missing pid file
+// does not mean stopped there, and the caller asks limactl.
 func statusFromPIDFiles(dir string) (status string, doubt error) {
+	if doubt := pidFilesDoubt(); doubt != nil {
+		return "", doubt
+	}
 	names, err := pidFileNames(dir)
 	if err != nil {
 		return "", fmt.Errorf("cannot list the pid files of %s: %w", dir, err)
@@ -81,7 +87,7 @@ func pidFileNames(dir string) ([]string, error) {
 
 // pidFileAlive reports whether the pid file at path names a live process. A
 // missing file is not alive; a file that cannot be read or holds no positive pid
-// is an error. A process of another user (EPERM) is alive.
+// is an error. A process of another user is alive.
 func pidFileAlive(path string) (bool, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -93,12 +99,9 @@ func pidFileAlive(path string) (bool, error) {
 	if err != nil || pid <= 0 {
 		return false, fmt.Errorf("pid file %s holds no process id (%q)", path, b)
 	}
-	switch err := syscall.Kill(pid, 0); {
-	case err == nil, errors.Is(err, syscall.EPERM):
-		return true, nil
-	case errors.Is(err, syscall.ESRCH):
-		return false, nil
-	default:
+	alive, err := processAlive(pid)
+	if err != nil {
 		return false, fmt.Errorf("cannot tell whether process %d of pid file %s is alive: %w", pid, path, err)
 	}
+	return alive, nil
 }
