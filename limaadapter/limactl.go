@@ -42,25 +42,50 @@ func (l Limactl) command(ctx context.Context, args []string) *exec.Cmd {
 	return cmd
 }
 
-// Run runs limactl with args and standard streams passed through, relaying the
-// signals this process receives (SIGINT, SIGTERM, SIGHUP, SIGQUIT) to it. It
-// returns limactl's exit status; a limactl killed by a signal yields 128+signal, as
-// a shell reports it. The error is non-nil only when limactl could not be run.
+// Run runs limactl with args and standard streams passed through, and returns
+// its exit status; a limactl killed by a signal yields 128+signal, as a shell
+// reports it. The error is non-nil only when limactl could not be run.
+//
+// Signals are passed on without being delivered twice. limactl runs in this
+// process' process group, so on Unix a signal the terminal sends to its
+// foreground group (Ctrl-C's SIGINT, Ctrl-\'s SIGQUIT, Ctrl-Z's SIGTSTP) already
+// reaches limactl. Run relays SIGTERM and SIGHUP always, and SIGINT and SIGQUIT
+// only when this process is not in the foreground group of its controlling
+// terminal (or has none), that is when they cannot have come from the keyboard.
+// So a `kill -INT` aimed at this process alone while it runs in the terminal's
+// foreground is not relayed; kill the process group (`kill -INT -PGID`) or send
+// SIGTERM instead. SIGTSTP is never caught: the terminal stops both processes.
+// While limactl runs, SIGINT, SIGQUIT, SIGTERM and SIGHUP do not end this
+// process: Run waits for limactl and returns its status.
+//
+// On Windows a console's Ctrl-C, Ctrl-Break and close events reach every process
+// attached to the console, limactl included, and Windows cannot send a process
+// any other signal than a kill: Run relays nothing, and ignores those events
+// while it waits for limactl.
 func (l Limactl) Run(ctx context.Context, args ...string) (int, error) {
-	cmd := l.command(ctx, args)
-	if err := cmd.Start(); err != nil {
+	status, err := l.run(ctx, args)
+	if err != nil {
 		return 0, fmt.Errorf("cannot run limactl %q: %w", l.Path, err)
 	}
+	return status, nil
+}
+
+// run is Run with errors not naming limactl.
+func (l Limactl) run(ctx context.Context, args []string) (int, error) {
+	cmd := l.command(ctx, args)
 	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	signal.Notify(signals, caughtSignals...) // before Start: none may end us while limactl runs
 	defer signal.Stop(signals)
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
 		for {
 			select {
 			case sig := <-signals:
-				_ = cmd.Process.Signal(sig)
+				relay(cmd.Process, sig)
 			case <-done:
 				return
 			}
@@ -97,16 +122,24 @@ func (l Limactl) Output(ctx context.Context, args ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// Exec replaces the current process with limactl args, so that terminal prompts,
+// Exec hands the process over to limactl args. It returns only on failure.
+//
+// On Unix it replaces the current process (execve), so that terminal prompts,
 // job control and signals behave exactly as with limactl itself, and its exit
-// status is the process' status. It returns only on failure.
+// status is the process' status.
+//
+// On Windows, which cannot replace a process, it runs limactl as a child with the
+// standard streams, environment and console passed through, ignoring the console's
+// Ctrl-C and close events (limactl gets them too, as with Run), and then exits
+// this process with limactl's exit code, without running deferred functions, as
+// an exec would not either.
 func (l Limactl) Exec(args ...string) error {
 	env := l.Env
 	if env == nil {
 		env = os.Environ()
 	}
 	argv := append([]string{l.Path}, args...)
-	if err := syscall.Exec(l.Path, argv, env); err != nil {
+	if err := execLimactl(l, argv, env); err != nil {
 		return fmt.Errorf("cannot run limactl %q: %w", l.Path, err)
 	}
 	return nil
