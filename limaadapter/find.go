@@ -25,6 +25,11 @@ var ErrLimactlNotFound = errors.New("real limactl not found")
 //   - explicit (the --limactl flag) when non-empty; a shim there is an error;
 //   - else $LIMACTL (Lima's own convention), unless it is a shim, which is skipped;
 //   - else the first "limactl" in $PATH that is neither a shim nor this program.
+//
+// On Windows an executable is a file whose extension is in $PATHEXT (default
+// .COM;.EXE;.BAT;.CMD), and the names tried in each $PATH directory are "limactl"
+// with each of them ("limactl.exe", ...); --limactl and $LIMACTL name the file
+// with its extension.
 func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 	if explicit != "" {
 		path, err := checkLimactl(explicit)
@@ -44,8 +49,10 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 		if dir == "" {
 			dir = "."
 		}
-		if path, err := checkLimactl(filepath.Join(dir, "limactl")); err == nil {
-			return path, nil
+		for _, name := range executableNames("limactl", getenv) {
+			if path, err := checkLimactl(filepath.Join(dir, name)); err == nil {
+				return path, nil
+			}
 		}
 	}
 	return "", fmt.Errorf("%w in PATH (shims skipped); install Lima, or give its path with --limactl or LIMACTL", ErrLimactlNotFound)
@@ -62,7 +69,7 @@ func checkLimactl(candidate string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 {
+	if !info.Mode().IsRegular() || !isExecutable(path, info) {
 		return "", fmt.Errorf("%s is not an executable file", path)
 	}
 	if self, err := os.Executable(); err == nil {
