@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares this Debian 12 machine, as root, for limactl-logkeep's tests and demo:
-#   Debian packages (QEMU, busybox, dropbear, ...), limactl + lima-guestagent v1.2.1 built from
-#   go.mod's tool directives, the test user, the tiny test guest, the KVM/TCG choice and the
-#   root-only fixtures (a small tmpfs, a read-only mount).
+#   Debian packages (QEMU, busybox, dropbear, ...), limactl + lima-guestagent of Lima v2.2.0 and
+#   v1.2.1, each built from its own pinned module (scripts/lima/<version>/go.mod, tool directives),
+#   the test user, the tiny test guest, the KVM/TCG choice and the root-only fixtures (a small
+#   tmpfs, a read-only mount).
 # Idempotent and cached: each artefact is keyed on its inputs and rebuilt only when they change.
 # Quiet when nothing changes; details of the last run go to /var/cache/limactl-logkeep/setup.log.
 #
@@ -11,13 +12,13 @@
 set -euo pipefail
 
 CACHE=/var/cache/limactl-logkeep
-LIMA_VERSION=v1.2.1
-PREFIX=$CACHE/lima-$LIMA_VERSION
+# The Lima versions the tests run against, newest first; each is built from scripts/lima/<version>.
+LIMA_V2=v2.2.0
+LIMA_V1=v1.2.1
 GUEST=$CACHE/guest
 FIXTURES=$CACHE/fixtures
 TEST_USER=logkeep-test
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(dirname "$SCRIPTS")
 TESTVM=$SCRIPTS/testvm
 LOG=$CACHE/setup.log
 PKGS=(qemu-system-x86 qemu-utils busybox-static dropbear-bin openssh-client cpio kmod xz-utils zstd zsh)
@@ -29,8 +30,12 @@ print_env() {
 	local accel
 	accel=$(cat "$CACHE/accel" 2>/dev/null || echo tcg)
 	printf 'export %s=%q\n' \
-		LIMA_PREFIX "$PREFIX" \
-		LIMACTL_REAL "$PREFIX/bin/limactl" \
+		LIMA_PREFIX_V2 "$CACHE/lima-$LIMA_V2" \
+		LIMA_PREFIX_V1 "$CACHE/lima-$LIMA_V1" \
+		LIMACTL_V2 "$CACHE/lima-$LIMA_V2/bin/limactl" \
+		LIMACTL_V1 "$CACHE/lima-$LIMA_V1/bin/limactl" \
+		LIMA_PREFIX "$CACHE/lima-$LIMA_V2" \
+		LIMACTL_REAL "$CACHE/lima-$LIMA_V2/bin/limactl" \
 		QEMU_SYSTEM_X86_64 "$TESTVM/qemu-accel" \
 		LOGKEEP_ACCEL "${LOGKEEP_ACCEL:-$accel}" \
 		LOGKEEP_TINY_YAML "$GUEST/tiny.yaml" \
@@ -95,31 +100,63 @@ ensure_user() {
 	fi
 }
 
-# limactl and lima-guestagent from the module's tool dependencies, keyed on the Go version, this
-# function's text and the exact module versions linked into the two commands.
-build_lima() {
-	local out=$1
-	local ldflags="-X github.com/lima-vm/lima/pkg/version.Version=$LIMA_VERSION"
-	mkdir -p "$out/bin" "$out/share/lima"
-	(cd "$REPO" && run "building limactl" go build -ldflags "$ldflags" -o "$out/bin/limactl" \
-		github.com/lima-vm/lima/cmd/limactl)
-	(cd "$REPO" && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 run "building lima-guestagent" go build \
-		-ldflags "$ldflags" -o "$out/share/lima/lima-guestagent.Linux-x86_64" \
-		github.com/lima-vm/lima/cmd/lima-guestagent)
+# Lima's module path for a version: v1.x is github.com/lima-vm/lima, v2.x and later .../vN.
+lima_module() {
+	case $1 in
+	v0.* | v1.*) echo github.com/lima-vm/lima ;;
+	*) echo "github.com/lima-vm/lima/${1%%.*}" ;;
+	esac
 }
+
+# build_lima VERSION OUT: limactl and lima-guestagent from scripts/lima/VERSION's go.mod (its tool
+# directives pin Lima and every dependency as that release had them), with Lima's version stamped,
+# and Lima's `lima` script (it runs `$LIMACTL shell`) from the same module.
+build_lima() {
+	local version=$1 out=$2 mod src
+	mod=$(lima_module "$version")
+	local ldflags="-X $mod/pkg/version.Version=$version"
+	src=$(cd "$SCRIPTS/lima/$version" && go list -m -f '{{.Dir}}' "$mod") && [ -f "$src/cmd/lima" ] ||
+		die "Lima $version's source (go list -m $mod in scripts/lima/$version) has no cmd/lima"
+	mkdir -p "$out/bin" "$out/share/lima"
+	install -m 0755 "$src/cmd/lima" "$out/bin/lima"
+	(cd "$SCRIPTS/lima/$version" && run "building limactl $version" go build -trimpath \
+		-ldflags "$ldflags" -o "$out/bin/limactl" "$mod/cmd/limactl")
+	(cd "$SCRIPTS/lima/$version" && GOOS=linux GOARCH=amd64 CGO_ENABLED=0 \
+		run "building lima-guestagent $version" go build -trimpath -ldflags "$ldflags" \
+		-o "$out/share/lima/lima-guestagent.Linux-x86_64" "$mod/cmd/lima-guestagent")
+}
+# ensure_lima VERSION: $CACHE/lima-VERSION, keyed on the Go version, build_lima's text, the module
+# files and the exact module versions linked into the two commands.
 ensure_lima() {
-	local deps key
-	deps=$(cd "$REPO" && go list -deps -f '{{with .Module}}{{.Path}} {{.Version}}{{end}}' \
-		github.com/lima-vm/lima/cmd/limactl github.com/lima-vm/lima/cmd/lima-guestagent 2>>"$LOG" |
-		sort -u) || die "listing Lima's modules (go list) failed"
-	key=$( { go version; declare -f build_lima; echo "$deps"; } | sha)
-	fresh lima "$key" && [ -x "$PREFIX/bin/limactl" ] && [ -s "$PREFIX/share/lima/lima-guestagent.Linux-x86_64" ] && return
-	say "building limactl and lima-guestagent $LIMA_VERSION (about 2 minutes the first time)"
-	local tmp=$CACHE/.lima.tmp
-	rm -rf "$tmp" && build_lima "$tmp"
-	chmod -R a+rX "$tmp"
-	replace_dir "$tmp" "$PREFIX"
-	remember lima "$key"
+	local version=$1 prefix=$CACHE/lima-$1 dir=$SCRIPTS/lima/$1 mod deps key
+	mod=$(lima_module "$version")
+	[ -f "$dir/go.mod" ] || die "no $dir/go.mod: the Lima versions to build are scripts/lima/*/"
+	deps=$(cd "$dir" && go list -deps -f '{{with .Module}}{{.Path}} {{.Version}}{{end}}' \
+		"$mod/cmd/limactl" "$mod/cmd/lima-guestagent" 2>>"$LOG" |
+		sort -u) || die "listing Lima $version's modules (go list in $dir) failed"
+	key=$( { go version; declare -f build_lima lima_module; cat "$dir/go.mod" "$dir/go.sum"; echo "$deps"; } | sha)
+	if ! fresh "lima-$version" "$key" || [ ! -x "$prefix/bin/limactl" ] ||
+		[ ! -s "$prefix/share/lima/lima-guestagent.Linux-x86_64" ]; then
+		say "building limactl and lima-guestagent $version (2-4 minutes the first time)"
+		local tmp=$CACHE/.lima-$version.tmp
+		rm -rf "$tmp" && build_lima "$version" "$tmp"
+		chmod -R a+rX "$tmp"
+		replace_dir "$tmp" "$prefix"
+		remember "lima-$version" "$key"
+	fi
+	ensure_templates "$version" "$prefix"
+}
+# ensure_templates VERSION PREFIX: Lima's templates in PREFIX/share/lima/templates, where Lima
+# looks for them (Lima 2's `limactl info` fails without template:default).
+ensure_templates() {
+	local dir=$2/share/lima/templates src
+	[ -f "$dir/default.yaml" ] && return
+	src=$(cd "$SCRIPTS/lima/$1" && go list -m -f '{{.Dir}}' "$(lima_module "$1")") ||
+		die "finding Lima $1's source (go list -m in scripts/lima/$1) failed"
+	rm -rf "$dir.tmp"
+	run "copying Lima $1's templates" cp -R "$src/templates" "$dir.tmp"
+	chmod -R u+w,a+rX "$dir.tmp"
+	replace_dir "$dir.tmp" "$dir"
 }
 
 # The guest kernel package that linux-image-amd64 currently points to, as NAME=VERSION.
@@ -270,7 +307,8 @@ main() {
 	: >"$LOG"
 	ensure_packages
 	ensure_user
-	ensure_lima
+	ensure_lima "$LIMA_V2"
+	ensure_lima "$LIMA_V1"
 	ensure_guest
 	ensure_accel
 	ensure_fixtures

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Proves the tiny test guest with the real Lima v1.2.1 and QEMU: create, start (Running), boot
-# marker in serial.log, graceful stop, start again (another marker), delete; prints each step's
-# time. Run after scripts/setup.sh, as root (limactl then runs as logkeep-test) or as that user.
+# Proves the tiny test guest with a real Lima and QEMU: create, start (Running), boot marker in
+# serial.log, graceful stop, start again (another marker), delete; prints each step's time.
+# Run after scripts/setup.sh, as root (limactl then runs as logkeep-test) or as that user.
 # Uses a fresh temporary LIMA_HOME and removes it afterwards.
+#
+#   scripts/testvm/smoke.sh [v2|v1]    Lima v2.2.0 (the default) or v1.2.1, as setup.sh built them
 set -euo pipefail
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 eval "$("$SCRIPTS/setup.sh" --print-env)"
+case ${1:-v2} in
+v2) LIMACTL_REAL=$LIMACTL_V2 ;;
+v1) LIMACTL_REAL=$LIMACTL_V1 ;;
+*) echo "usage: $0 [v2|v1]" >&2 && exit 2 ;;
+esac
 if [ ! -x "$LIMACTL_REAL" ] || [ ! -f "$LOGKEEP_TINY_YAML" ]; then
 	echo "smoke: run scripts/setup.sh (as root) first" >&2
 	exit 1
@@ -43,7 +50,7 @@ step() { # step NAME CMD...: runs CMD quietly (output shown on failure), prints 
 }
 status() { limactl list --format '{{.Status}}' smoke; }
 expect_status() { [ "$(status)" = "$1" ] || { echo "smoke: status $(status), want $1" >&2 && return 1; }; }
-marker() { grep -m1 '^LOGKEEP-BOOT-MARKER ' "$inst/serial.log" | tr -d '\r'; }
+marker() { grep -m1 -o 'LOGKEEP-BOOT-MARKER [0-9a-f]*' "$inst/serial.log"; }
 
 step "create" limactl create --name=smoke "$LOGKEEP_TINY_YAML"
 step "start (boot 1)" limactl start smoke
@@ -66,4 +73,4 @@ for p in $pids; do
 	for _ in $(seq 25); do alive "$p" || break; sleep 0.2; done
 	! alive "$p" || { echo "smoke: process $p still runs after delete -f" >&2 && exit 1; }
 done
-echo "smoke: OK (accelerator: $LOGKEEP_ACCEL)"
+echo "smoke: OK ($(limactl --version), accelerator: $LOGKEEP_ACCEL)"
