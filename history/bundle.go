@@ -12,10 +12,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"path"
 	"strings"
-	"syscall"
 	"time"
 
 	"limactl-logkeep/logfile"
@@ -72,14 +70,11 @@ func (b *bundle) addFile(it item, m *Manifest, warn func(string)) error {
 // (found by a first pass). It never follows a symbolic link.
 func openItem(it item) (io.ReadCloser, int64, error) {
 	if !it.gunzip {
-		f, err := os.OpenFile(it.file.Path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+		f, err := logfile.OpenRegular(it.file.Path)
 		if err != nil {
 			return nil, 0, err
 		}
 		fi, err := f.Stat()
-		if err == nil && !fi.Mode().IsRegular() {
-			err = fmt.Errorf("%s: %w", it.file.Path, logfile.ErrNotRegular)
-		}
 		if err != nil {
 			f.Close()
 			return nil, 0, err

@@ -27,6 +27,14 @@ func OpenLog(path string) (io.ReadCloser, error) {
 	return &gzipFile{Reader: zr, f: f}, nil
 }
 
+// OpenRegular opens the regular file at path for reading as it is (no gunzip), never following a
+// symbolic link or other reparse point and never blocking on a FIFO: those, and any other
+// non-regular file, fail with an error wrapping ErrNotRegular that says what the file is. Errors
+// are *fs.PathError naming path.
+func OpenRegular(path string) (*os.File, error) {
+	return openRegular(path)
+}
+
 type gzipFile struct {
 	*gzip.Reader
 	f *os.File
