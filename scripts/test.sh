@@ -19,19 +19,27 @@ if [ "$(id -u)" = 0 ] && [ -z "${LOGKEEP_SETUP_DONE:-}" ]; then
 	repo=$(scripts/in-reach.sh)
 	[ "$repo" = "$PWD" ] || LOGKEEP_TEMP_COPY=$repo exec "$repo/scripts/test.sh" "$mode"
 fi
-[ -z "${LOGKEEP_TEMP_COPY:-}" ] || trap 'rm -rf "$LOGKEEP_TEMP_COPY"' EXIT
+# The plugin scenarios use limactl-logkeep installed by `make install` into LOGKEEP_PREFIX.
+LOGKEEP_PREFIX=$(mktemp -d /var/tmp/limactl-logkeep-prefix.XXXXXX)
+chmod 0755 "$LOGKEEP_PREFIX"
+export LOGKEEP_PREFIX
+trap 'rm -rf "$LOGKEEP_PREFIX" ${LOGKEEP_TEMP_COPY:+"$LOGKEEP_TEMP_COPY"}' EXIT
 eval "$(scripts/setup.sh --print-env)"
 export LOGKEEP_BIN=$PWD/bin/limactl-logkeep
 
-step "build, gofmt, go vet"
+step "build, gofmt, go vet, make install"
 make -s build lint
+make -s install PREFIX="$LOGKEEP_PREFIX" >/dev/null
 
 runtests() { go test -exec "$PWD/scripts/as-test-user" -count=1 "$@"; }
+# Each VM needs about one core while it boots under TCG and then mostly waits (ssh retries), so
+# four scenarios at a time keep 2 cores busy without starving the boots.
+e2e() { runtests -timeout 15m -parallel "${LOGKEEP_E2E_PARALLEL:-4}" -v ./scripts/e2e/; }
 unit_packages() { go list ./... | grep -v -e /scripts/e2e -e /scripts/reliability -e /bench; }
 
 case $mode in
 unit) step "unit tests"; runtests $(unit_packages) ;;
-e2e) step "end-to-end tests (real limactl, QEMU, tiny guest)"; runtests -timeout 15m -v ./scripts/e2e/ ;;
+e2e) step "end-to-end tests (real Lima v2.2.0 and v1.2.1, QEMU, tiny guest)"; e2e ;;
 reliability) step "reliability suite"; runtests -timeout 10m -v ./scripts/reliability/ ;;
 fuzz) step "fuzzing"; scripts/fuzz.sh ;;
 all)
@@ -41,8 +49,8 @@ all)
 	runtests -timeout 10m -v ./scripts/reliability/
 	step "fuzzing"
 	scripts/fuzz.sh
-	step "end-to-end tests (real limactl, QEMU, tiny guest)"
-	runtests -timeout 15m -v ./scripts/e2e/
+	step "end-to-end tests (real Lima v2.2.0 and v1.2.1, QEMU, tiny guest)"
+	e2e
 	;;
 *) echo "usage: $0 all|unit|e2e|reliability|fuzz" >&2; exit 2 ;;
 esac

@@ -11,10 +11,14 @@ import (
 )
 
 // A protected running instance is refused before anything is stopped or moved;
-// once unprotected, a delete without RDD_KEEP_LOGS stops it and keeps nothing.
+// once unprotected, a delete without RDD_KEEP_LOGS is limactl's own: refused
+// without --force (the instance runs), with --force stopped and deleted, nothing kept.
 func TestDeleteProtectedThenPlain(t *testing.T) {
 	t.Parallel()
-	l := newLima(t)
+	forEachVersion(t, deleteProtectedThenPlain)
+}
+
+func deleteProtectedThenPlain(t *testing.T, l *lima) {
 	dir := l.create("prot")
 	began := time.Now()
 	l.must(l.logkeep(nil, "start", "prot"))
@@ -32,10 +36,17 @@ func TestDeleteProtectedThenPlain(t *testing.T) {
 	})
 
 	l.must(l.limactl("unprotect", "prot"))
+	t.Run("without --force and RDD_KEEP_LOGS: limactl's own refusal, still running", func(t *testing.T) {
+		r := l.logkeep(nil, "delete", "prot")
+		assert.NotEqual(t, 0, r.status, "limactl refuses to delete a running instance without --force: %s", r)
+		assert.Equal(t, "Running", l.status("prot"))
+		assert.Equal(t, boot, marker(t, filepath.Join(dir, "serial.log")))
+		assert.NoDirExists(t, filepath.Join(l.home, "_logkeep"))
+	})
 	began = time.Now()
-	l.must(l.logkeep(nil, "delete", "prot"))
-	timed(t, "delete of the running instance without RDD_KEEP_LOGS", began)
-	t.Run("without RDD_KEEP_LOGS: stopped, deleted, nothing preserved", func(t *testing.T) {
+	l.must(l.logkeep(nil, "delete", "--force", "prot"))
+	timed(t, "delete --force of the running instance without RDD_KEEP_LOGS", began)
+	t.Run("--force without RDD_KEEP_LOGS: stopped, deleted, nothing preserved", func(t *testing.T) {
 		assert.NoDirExists(t, dir)
 		assert.NotContains(t, l.must(l.limactl("list", "-q")).stdout, "prot")
 		assert.NoDirExists(t, filepath.Join(l.home, "_logkeep"))
@@ -45,7 +56,10 @@ func TestDeleteProtectedThenPlain(t *testing.T) {
 // A start that limactl rejects gives limactl's own exit status and message.
 func TestFailingStartPassesExitStatus(t *testing.T) {
 	t.Parallel()
-	l := newLima(t)
+	forEachVersion(t, failingStartPassesExitStatus)
+}
+
+func failingStartPassesExitStatus(t *testing.T, l *lima) {
 	bad := filepath.Join(t.TempDir(), "broken.yaml")
 	require.NoError(t, os.WriteFile(bad, []byte("cpus: [this is not yaml\n"), 0o644))
 

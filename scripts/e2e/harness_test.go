@@ -1,6 +1,9 @@
-// Package e2e proves limactl-logkeep with the real limactl (Lima v1.2.1 built from
-// go.mod), the real QEMU and the tiny test guest, whose /init prints a random
-// "LOGKEEP-BOOT-MARKER <hex>" line on the serial console at every boot.
+// Package e2e proves limactl-logkeep with two real limactl, Lima v2.2.0 and v1.2.1
+// (each built by scripts/setup.sh from its own pinned module in scripts/lima), the
+// real QEMU and the tiny test guest, whose /init prints a random
+// "LOGKEEP-BOOT-MARKER <hex>" line on the serial console at every boot. Every
+// scenario runs once per Lima version, as the subtests v2.2.0/... and v1.2.1/...,
+// where the version has the commands it needs.
 //
 // Run by `make test` (scripts/test.sh), as the non-root test user. Prerequisites
 // come from scripts/setup.sh; without them every test fails in CI and is skipped
@@ -23,12 +26,60 @@ import (
 )
 
 // prerequisites are the environment variables scripts/setup.sh and the Makefile provide.
-var prerequisites = []string{"LOGKEEP_BIN", "LIMACTL_REAL", "LOGKEEP_TINY_YAML", "QEMU_SYSTEM_X86_64"}
+var prerequisites = []string{"LOGKEEP_BIN", "LIMACTL_V2", "LIMACTL_V1", "LOGKEEP_TINY_YAML", "QEMU_SYSTEM_X86_64"}
+
+// limaVersion is one real Lima the scenarios run against.
+type limaVersion struct {
+	name    string // the release, e.g. "v2.2.0": the subtest's name
+	major   int    // 1 or 2: what the commands and flags of that release are
+	limactl string // its limactl, as scripts/setup.sh built it
+}
+
+// versions are the Lima releases every scenario runs against, Lima 2 first. The
+// paths come from the environment (scripts/setup.sh --print-env).
+func versions() []limaVersion {
+	return []limaVersion{
+		{name: "v2.2.0", major: 2, limactl: os.Getenv("LIMACTL_V2")},
+		{name: "v1.2.1", major: 1, limactl: os.Getenv("LIMACTL_V1")},
+	}
+}
+
+// forEachVersion runs scenario as a parallel subtest per Lima version, each with
+// its own LIMA_HOME.
+func forEachVersion(t *testing.T, scenario func(t *testing.T, l *lima)) {
+	t.Helper()
+	requirePrerequisites(t)
+	for _, v := range versions() {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			scenario(t, newLima(t, v))
+		})
+	}
+}
+
+// onlyV2 runs scenario as the parallel subtest v2.2.0 alone: the commands it needs
+// are not in Lima 1 (the test says which in its comment).
+func onlyV2(t *testing.T, scenario func(t *testing.T, l *lima)) {
+	t.Helper()
+	requirePrerequisites(t)
+	v := versions()[0]
+	t.Run(v.name, func(t *testing.T) {
+		t.Parallel()
+		scenario(t, newLima(t, v))
+	})
+}
 
 func requirePrerequisites(t *testing.T) {
 	t.Helper()
+	requireEnv(t, prerequisites...)
+}
+
+// requireEnv fails (in CI) or skips loudly unless every variable in names is set
+// to an existing path and the test runs as a non-root user.
+func requireEnv(t *testing.T, names ...string) {
+	t.Helper()
 	var missing []string
-	for _, name := range prerequisites {
+	for _, name := range names {
 		if v := os.Getenv(name); v == "" {
 			missing = append(missing, name)
 		} else if _, err := os.Stat(v); err != nil {
@@ -48,26 +99,29 @@ func requirePrerequisites(t *testing.T) {
 	t.Skip("SKIPPED LOUDLY: " + msg)
 }
 
-// lima is one LIMA_HOME with the commands that act on it.
+// lima is one LIMA_HOME and one Lima version, with the commands that act on it.
 type lima struct {
-	t    *testing.T
-	home string
-	env  []string // extra environment for every command
+	t       *testing.T
+	home    string
+	version limaVersion
+	env     []string // extra environment for every command
 }
 
 // newLima makes a LIMA_HOME with a short path (Lima's unix sockets must fit in
 // 108 bytes) and stops every instance in it when the test ends.
-func newLima(t *testing.T) *lima {
+func newLima(t *testing.T, v limaVersion) *lima {
 	t.Helper()
 	requirePrerequisites(t)
 	home, err := os.MkdirTemp("", "lk")
 	require.NoError(t, err)
-	l := &lima{t: t, home: home}
+	l := &lima{t: t, home: home, version: v}
 	t.Cleanup(func() {
 		entries, _ := os.ReadDir(home)
 		for _, e := range entries {
 			if !strings.HasPrefix(e.Name(), "_") && e.IsDir() {
-				_ = exec.Command(os.Getenv("LIMACTL_REAL"), "stop", "-f", e.Name()).Run()
+				stop := exec.Command(v.limactl, "stop", "-f", e.Name())
+				stop.Env = append(os.Environ(), "LIMA_HOME="+home)
+				_ = stop.Run()
 			}
 		}
 		_ = os.RemoveAll(home)
@@ -90,7 +144,7 @@ func (r result) String() string {
 func (l *lima) run(env []string, path string, args ...string) result {
 	l.t.Helper()
 	cmd := exec.Command(path, args...)
-	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+os.Getenv("LIMACTL_REAL")), l.env...)
+	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+l.version.limactl), l.env...)
 	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -113,10 +167,10 @@ func (l *lima) logkeep(env []string, args ...string) result {
 	return l.run(env, os.Getenv("LOGKEEP_BIN"), args...)
 }
 
-// limactl runs the real limactl with args.
+// limactl runs this version's real limactl with args.
 func (l *lima) limactl(args ...string) result {
 	l.t.Helper()
-	return l.run(nil, os.Getenv("LIMACTL_REAL"), args...)
+	return l.run(nil, l.version.limactl, args...)
 }
 
 // must fails the test unless r succeeded, and returns it.
@@ -170,4 +224,36 @@ func generations(t *testing.T, dir, base string) []string {
 		}
 	}
 	return ns
+}
+
+// shim puts the drop-in shim (scripts/limactl, next to a link to LOGKEEP_BIN)
+// first on PATH, this version's limactl directory (which holds Lima's `lima`
+// script) after it, LIMACTL unset, and returns a runner for commands in that
+// environment: run(env, "limactl", args...) is what a user typing `limactl ARGS`
+// runs. Its first result is the shim's path.
+func (l *lima) shim(t *testing.T) (string, func(env []string, name string, args ...string) result) {
+	t.Helper()
+	shimDir := t.TempDir()
+	shimScript, err := os.ReadFile(filepath.Join("..", "limactl"))
+	require.NoError(t, err)
+	shimPath := filepath.Join(shimDir, "limactl")
+	require.NoError(t, os.WriteFile(shimPath, shimScript, 0o755))
+	require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl-logkeep")))
+	limaDir := filepath.Dir(l.version.limactl)
+	path := []string{"PATH=" + shimDir + ":" + limaDir + ":" + os.Getenv("PATH"), "LIMACTL="}
+	return shimPath, func(env []string, name string, args ...string) result {
+		t.Helper()
+		exe := shimPath
+		if name != "limactl" {
+			exe = filepath.Join(limaDir, name)
+		}
+		return l.run(append(path, env...), exe, args...)
+	}
+}
+
+// stopped stops the instance name forcibly with the real limactl and checks it is Stopped.
+func (l *lima) stopped(name string) {
+	l.t.Helper()
+	l.must(l.limactl("stop", "-f", name))
+	require.Equal(l.t, "Stopped", l.status(name))
 }

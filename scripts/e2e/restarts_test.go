@@ -20,7 +20,10 @@ import (
 // RDD_KEEP_LOGS into a logs directory on another filesystem, then `collect`.
 func TestRestartsKeepEveryBoot(t *testing.T) {
 	t.Parallel()
-	l := newLima(t)
+	forEachVersion(t, restartsKeepEveryBoot)
+}
+
+func restartsKeepEveryBoot(t *testing.T, l *lima) {
 	dir := l.create("rot")
 	serial := func(name string) string { return filepath.Join(dir, name) }
 
@@ -158,7 +161,7 @@ func startFollower(t *testing.T, l *lima, args ...string) *follower {
 	t.Helper()
 	f := &follower{out: &testutil.Buffer{}}
 	f.cmd = exec.Command(os.Getenv("LOGKEEP_BIN"), args...)
-	f.cmd.Env = append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+os.Getenv("LIMACTL_REAL"))
+	f.cmd.Env = append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+l.version.limactl)
 	f.cmd.Stdout, f.cmd.Stderr = f.out, f.out
 	require.NoError(t, f.cmd.Start())
 	t.Cleanup(func() { _ = f.cmd.Process.Kill(); _ = f.cmd.Wait() })

@@ -18,20 +18,14 @@ import (
 // with RDD_KEEP_LOGS preserves.
 func TestDropInShim(t *testing.T) {
 	t.Parallel()
-	l := newLima(t)
-	shimDir := t.TempDir()
-	shimScript, err := os.ReadFile(filepath.Join("..", "limactl"))
-	require.NoError(t, err)
-	shimPath := filepath.Join(shimDir, "limactl")
-	require.NoError(t, os.WriteFile(shimPath, shimScript, 0o755))
-	require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl-logkeep")))
-	path := []string{
-		"PATH=" + shimDir + ":" + filepath.Dir(os.Getenv("LIMACTL_REAL")) + ":" + os.Getenv("PATH"),
-		"LIMACTL=",
-	}
+	forEachVersion(t, dropInShim)
+}
+
+func dropInShim(t *testing.T, l *lima) {
+	_, run := l.shim(t)
 	shim := func(env []string, args ...string) result {
 		t.Helper()
-		return l.run(append(path, env...), shimPath, args...)
+		return run(env, "limactl", args...)
 	}
 
 	dir := filepath.Join(l.home, "shim")

@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// pluginDirs are where `make install` puts limactl-logkeep (relative to its
+// prefix), the binary itself first: Lima 2 looks for plugins next to limactl,
+// on PATH, in <prefix>/libexec/lima and (Homebrew's) <prefix>/lib/lima.
+var pluginDirs = []string{"bin", "libexec/lima", "lib/lima"}
+
+// pluginLima returns the limactl of a fresh Lima prefix: bin/limactl is a link to
+// v's limactl (as Homebrew links its formulae's commands into its bin), and dir
+// (one of pluginDirs) leads to the limactl-logkeep that `make install` put into
+// LOGKEEP_PREFIX: for "bin" a link to the installed binary, else a link to the
+// installed directory, so the links `make install` made there are the ones used.
+func pluginLima(t *testing.T, v limaVersion, dir string) string {
+	t.Helper()
+	requireEnv(t, "LOGKEEP_PREFIX")
+	installed := os.Getenv("LOGKEEP_PREFIX")
+	prefix := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(prefix, "bin"), 0o755))
+	limactl := filepath.Join(prefix, "bin", "limactl")
+	require.NoError(t, os.Symlink(v.limactl, limactl))
+	if dir == "bin" {
+		require.NoError(t, os.Symlink(filepath.Join(installed, "bin", "limactl-logkeep"),
+			filepath.Join(prefix, "bin", "limactl-logkeep")))
+		return limactl
+	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(prefix, dir)), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(installed, dir), filepath.Join(prefix, dir)))
+	return limactl
+}
+
+// `make install` lays the plugin out where Lima 2.2 looks for it; from each of
+// those places `limactl --help` and `limactl info` list it and `limactl logkeep`
+// runs it (Lima 1 runs no plugins).
+func TestPluginDiscovery(t *testing.T) {
+	t.Parallel()
+	onlyV2(t, func(t *testing.T, l *lima) {
+		installed := os.Getenv("LOGKEEP_PREFIX")
+		for _, dir := range pluginDirs {
+			t.Run(strings.ReplaceAll(dir, "/", "_"), func(t *testing.T) {
+				link := filepath.Join(installed, dir, "limactl-logkeep")
+				target, err := filepath.EvalSymlinks(link)
+				require.NoError(t, err, "make install made no %s", link)
+				bin, err := filepath.EvalSymlinks(filepath.Join(installed, "bin", "limactl-logkeep"))
+				require.NoError(t, err)
+				assert.Equal(t, bin, target, "%s leads to the installed binary", link)
+
+				limactl := pluginLima(t, l.version, dir)
+				noLimaOnPath := []string{"LIMACTL=", "PATH=/usr/bin:/bin"}
+				help := l.must(l.run(noLimaOnPath, limactl, "--help"))
+				assert.Regexp(t, `(?m)^\s+logkeep\b`, help.stdout, "limactl --help lists the plugin")
+				info := l.must(l.run(noLimaOnPath, limactl, "info"))
+				assert.Equal(t, filepath.Join(filepath.Dir(filepath.Dir(limactl)), dir, "limactl-logkeep"),
+					pluginPath(t, info.stdout, "logkeep"), "limactl info lists the plugin where it found it")
+				version := l.must(l.run(noLimaOnPath, limactl, "logkeep", "--version"))
+				assert.Contains(t, version.stdout, "limactl-logkeep")
+			})
+		}
+	})
+}
+
+// pluginPath returns the path `limactl info` (JSON) gives for the plugin name.
+func pluginPath(t *testing.T, info, name string) string {
+	t.Helper()
+	var parsed struct {
+		Plugins []struct{ Name, Path string } `json:"plugins"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(info), &parsed), "limactl info: %s", info)
+	for _, p := range parsed.Plugins {
+		if p.Name == name {
+			return p.Path
+		}
+	}
+	t.Errorf("limactl info lists no plugin %q: %s", name, info)
+	return ""
+}
+
+// `limactl logkeep start VM` and `limactl logkeep restart VM`, found by Lima
+// 2.2's own discovery, keep the previous boot's console: after a stop, and on
+// a running instance.
+func TestPluginStartRestart(t *testing.T) {
+	t.Parallel()
+	onlyV2(t, func(t *testing.T, l *lima) {
+		limactl := pluginLima(t, l.version, "libexec/lima")
+		plugin := func(args ...string) result {
+			t.Helper()
+			return l.run([]string{"LIMACTL="}, limactl, append([]string{"logkeep"}, args...)...)
+		}
+		dir := l.create("plug")
+		serial := filepath.Join(dir, "serial.log")
+		began := time.Now()
+		l.must(plugin("start", "plug"))
+		timed(t, "boot 1: limactl logkeep start", began)
+		boot1 := marker(t, serial)
+		l.must(l.limactl("stop", "plug"))
+
+		began = time.Now()
+		l.must(plugin("start", "plug"))
+		timed(t, "boot 2: limactl logkeep start", began)
+		boot2 := marker(t, serial)
+		assert.NotEqual(t, boot1, boot2)
+		assert.Equal(t, "serial.1.log", generationWith(t, dir, boot1), "start keeps boot 1's console")
+
+		began = time.Now()
+		l.must(plugin("restart", "plug"))
+		timed(t, "boot 3: limactl logkeep restart (running)", began)
+		assert.NotEqual(t, boot2, marker(t, serial))
+		assert.Equal(t, "serial.2.log", generationWith(t, dir, boot2), "restart keeps boot 2's console")
+		assert.Equal(t, "Running", l.status("plug"))
+	})
+}
