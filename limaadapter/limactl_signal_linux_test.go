@@ -17,15 +17,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// helperEnv selects what TestHelperProcess does when the test binary runs as a helper.
+// helperEnv makes TestMain run the test binary as the signal tests' helper.
 const helperEnv = "LIMAADAPTER_TEST_HELPER"
 
-// TestHelperProcess is not a test: it is the helper "wrapper" of the signal tests, run from this
-// test binary, which runs Limactl.Run on the counter, as limactl-logkeep runs the real limactl,
-// and exits with its status.
-func TestHelperProcess(t *testing.T) {
+// TestMain runs this test binary as the helper "wrapper" of the signal tests when helperEnv says
+// so: it runs Limactl.Run on the counter, as limactl-logkeep runs the real limactl, and exits with
+// its status. Otherwise it runs the tests.
+func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "wrapper" {
-		return
+		os.Exit(m.Run())
 	}
 	perl := os.Getenv(helperEnv + "_PERL")
 	env := append(os.Environ(), "PERL_SIGNALS=unsafe")
@@ -113,7 +113,7 @@ func startWrapper(t *testing.T, slave *os.File) (*exec.Cmd, *output) {
 	if err != nil {
 		skipOrFail(t, "perl runs the signal counter: %v", err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"=wrapper", helperEnv+"_PERL="+perl)
 	out := &output{}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
