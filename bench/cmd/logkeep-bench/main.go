@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command logkeep-bench measures limactl-logkeep against the tools people would otherwise use,
 // each pair run interleaved in one process on one machine, and writes bench/RESULTS.md. It is run
 // by scripts/bench.sh (make bench), which builds it and the programs it needs; see bench/doc.go.
