@@ -29,6 +29,8 @@ export LOGKEEP_BIN=$PWD/bin/limactl-logkeep
 
 step "build, gofmt, go vet, make install"
 make -s build lint
+step "the five platforms Lima runs on: build, go vet, tests compiled"
+scripts/cross.sh
 make -s install PREFIX="$LOGKEEP_PREFIX" >/dev/null
 
 runtests() { go test -exec "$PWD/scripts/as-test-user" -count=1 "$@"; }
