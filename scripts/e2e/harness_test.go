@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,7 +146,7 @@ func (l *lima) run(env []string, path string, args ...string) result {
 	l.t.Helper()
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+l.version.limactl), l.env...)
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = withEnv(cmd.Env, env)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	began := time.Now()
@@ -159,6 +160,20 @@ func (l *lima) run(env []string, path string, args ...string) result {
 		l.t.Fatalf("cannot run %s: %v", path, err)
 	}
 	return r
+}
+
+// withEnv returns base with the entries of env added, later ones winning; an
+// entry "-NAME" removes NAME (a user who never set it, as opposed to NAME="").
+func withEnv(base, env []string) []string {
+	out := slices.Clone(base)
+	for _, e := range env {
+		if name, ok := strings.CutPrefix(e, "-"); ok {
+			out = slices.DeleteFunc(out, func(kv string) bool { return strings.HasPrefix(kv, name+"=") })
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // logkeep runs limactl-logkeep with args.
@@ -228,7 +243,8 @@ func generations(t *testing.T, dir, base string) []string {
 
 // shim puts the drop-in shim (scripts/limactl, next to a link to LOGKEEP_BIN)
 // first on PATH, this version's limactl directory (which holds Lima's `lima`
-// script) after it, LIMACTL unset, and returns a runner for commands in that
+// script) after it, LIMACTL unset (not empty: Lima's `lima` script would then
+// export LIMACTL=limactl), and returns a runner for commands in that
 // environment: run(env, "limactl", args...) is what a user typing `limactl ARGS`
 // runs. Its first result is the shim's path.
 func (l *lima) shim(t *testing.T) (string, func(env []string, name string, args ...string) result) {
@@ -240,7 +256,7 @@ func (l *lima) shim(t *testing.T) (string, func(env []string, name string, args 
 	require.NoError(t, os.WriteFile(shimPath, shimScript, 0o755))
 	require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl-logkeep")))
 	limaDir := filepath.Dir(l.version.limactl)
-	path := []string{"PATH=" + shimDir + ":" + limaDir + ":" + os.Getenv("PATH"), "LIMACTL="}
+	path := []string{"PATH=" + shimDir + ":" + limaDir + ":" + os.Getenv("PATH"), "-LIMACTL"}
 	return shimPath, func(env []string, name string, args ...string) result {
 		t.Helper()
 		exe := shimPath

@@ -57,7 +57,7 @@ func TestPluginDiscovery(t *testing.T) {
 				assert.Equal(t, bin, target, "%s leads to the installed binary", link)
 
 				limactl := pluginLima(t, l.version, dir)
-				noLimaOnPath := []string{"LIMACTL=", "PATH=/usr/bin:/bin"}
+				noLimaOnPath := []string{"-LIMACTL", "PATH=/usr/bin:/bin"}
 				help := l.must(l.run(noLimaOnPath, limactl, "--help"))
 				assert.Regexp(t, `(?m)^\s+logkeep\b`, help.stdout, "limactl --help lists the plugin")
 				info := l.must(l.run(noLimaOnPath, limactl, "info"))
@@ -95,7 +95,7 @@ func TestPluginStartRestart(t *testing.T) {
 		limactl := pluginLima(t, l.version, "libexec/lima")
 		plugin := func(args ...string) result {
 			t.Helper()
-			return l.run([]string{"LIMACTL="}, limactl, append([]string{"logkeep"}, args...)...)
+			return l.run([]string{"-LIMACTL"}, limactl, append([]string{"logkeep"}, args...)...)
 		}
 		dir := l.create("plug")
 		serial := filepath.Join(dir, "serial.log")
