@@ -2,16 +2,18 @@ package limaadapter
 
 import (
 	"bytes"
+	"debug/buildinfo"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 )
 
-// ShimMarker is a line every limactl-logkeep drop-in shim carries near its top.
-// FindLimactl never resolves a file containing it as the real limactl, so a shim
-// placed first on PATH cannot run itself.
+// ShimMarker is a line every limactl-logkeep drop-in shell shim (scripts/limactl)
+// carries near its top. FindLimactl never resolves a script containing it as the
+// real limactl, so a shim placed first on PATH cannot run itself.
 const ShimMarker = "limactl-logkeep-shim"
 
 // ErrNotRealLimactl means a candidate is a limactl-logkeep shim or limactl-logkeep
@@ -25,6 +27,13 @@ var ErrLimactlNotFound = errors.New("real limactl not found")
 //   - explicit (the --limactl flag) when non-empty; a shim there is an error;
 //   - else $LIMACTL (Lima's own convention), unless it is a shim, which is skipped;
 //   - else the first "limactl" in $PATH that is neither a shim nor this program.
+//
+// A shim is the sh script carrying ShimMarker, or the binary shim: limactl-logkeep
+// itself under the name limactl (IsShimName), as a link or a copy. The running
+// executable is recognised by identity (os.SameFile), and any other Go program of
+// limactl-logkeep's module (a copy, another version) by the module path the Go
+// toolchain compiles into every binary (its build info), so FindLimactl never
+// returns a file that would run limactl-logkeep again.
 //
 // On Windows an executable is a file whose extension is in $PATHEXT (default
 // .COM;.EXE;.BAT;.CMD), and the names tried in each $PATH directory are "limactl"
@@ -77,28 +86,50 @@ func checkLimactl(candidate string) (string, error) {
 			return "", fmt.Errorf("%s is limactl-logkeep itself: %w", path, ErrNotRealLimactl)
 		}
 	}
-	shim, err := isShim(path)
+	kind, err := shimKind(path)
 	if err != nil {
 		return "", err
 	}
-	if shim {
-		return "", fmt.Errorf("%s is a limactl-logkeep shim: %w", path, ErrNotRealLimactl)
+	if kind != "" {
+		return "", fmt.Errorf("%s is %s: %w", path, kind, ErrNotRealLimactl)
 	}
 	return path, nil
 }
 
-// isShim reports whether the script at path carries ShimMarker in its first 4 KiB.
-func isShim(path string) (bool, error) {
+// shimKind says what limactl-logkeep shim the file at path is ("" when none): a
+// script carrying ShimMarker in its first 4 KiB, or a Go executable built from
+// limactl-logkeep's own module (a copy of limactl-logkeep, whatever its name).
+func shimKind(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	defer f.Close()
 	head := make([]byte, 4096)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, err
+		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
 	head = head[:n]
-	return bytes.HasPrefix(head, []byte("#!")) && bytes.Contains(head, []byte(ShimMarker)), nil
+	if bytes.HasPrefix(head, []byte("#!")) {
+		if bytes.Contains(head, []byte(ShimMarker)) {
+			return "a limactl-logkeep shim script", nil
+		}
+		return "", nil
+	}
+	if isOwnModule(f) {
+		return "a copy of limactl-logkeep (the binary shim)", nil
+	}
+	return "", nil
+}
+
+// isOwnModule reports whether the executable r is a Go program of the same main
+// module as the running one. A file that is not a Go executable is not.
+func isOwnModule(r io.ReaderAt) bool {
+	self, ok := debug.ReadBuildInfo()
+	if !ok || self.Main.Path == "" {
+		return false
+	}
+	info, err := buildinfo.Read(r)
+	return err == nil && info.Main.Path == self.Main.Path
 }

@@ -3,6 +3,7 @@ package limaadapter
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -89,4 +90,56 @@ func TestFindLimactlMissingExplicitNamesThePath(t *testing.T) {
 	_, err := FindLimactl("/nonexistent/limactl", env(nil))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "/nonexistent/limactl")
+}
+
+// copyExecutable copies this test binary (a Go program of limactl-logkeep's
+// module, like limactl-logkeep itself) to path.
+func copyExecutable(t *testing.T, path string) {
+	t.Helper()
+	self, err := os.Executable()
+	require.NoError(t, err)
+	b, err := os.ReadFile(self)
+	require.NoError(t, err)
+	writeExecutable(t, path, string(b))
+}
+
+func TestFindLimactlSkipsABinaryShimCopy(t *testing.T) {
+	dir := t.TempDir()
+	copyDir, realDir := filepath.Join(dir, "copy"), filepath.Join(dir, "real")
+	copyExecutable(t, filepath.Join(copyDir, "limactl"))
+	writeExecutable(t, filepath.Join(realDir, "limactl"), "#!/bin/sh\necho real\n")
+
+	vars := map[string]string{"PATH": copyDir + string(os.PathListSeparator) + realDir, "LIMACTL": filepath.Join(copyDir, "limactl")}
+	got, err := FindLimactl("", env(vars))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(realDir, "limactl"), got)
+
+	_, err = FindLimactl(filepath.Join(copyDir, "limactl"), env(nil))
+	assert.ErrorIs(t, err, ErrNotRealLimactl)
+	assert.Contains(t, err.Error(), filepath.Join(copyDir, "limactl"))
+	assert.Contains(t, err.Error(), "copy of limactl-logkeep")
+}
+
+// A Go program of another module (here the go command) is a real limactl
+// candidate: only limactl-logkeep's own module is taken for a shim.
+func TestFindLimactlAcceptsAnotherGoProgram(t *testing.T) {
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	b, err := os.ReadFile(goCmd)
+	if err != nil {
+		t.Skipf("SKIPPED LOUDLY: no go command to copy as another Go program (%v)", err)
+	}
+	path := filepath.Join(t.TempDir(), "limactl")
+	writeExecutable(t, path, string(b))
+	got, err := FindLimactl(path, env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, path, got)
+}
+
+func TestIsShimName(t *testing.T) {
+	for arg0, want := range map[string]bool{
+		"limactl": true, "/usr/local/libexec/limactl-logkeep/limactl": true, "./limactl": true,
+		"limactl-logkeep": false, "/usr/local/bin/limactl-logkeep": false, "limactl2": false, "": false,
+	} {
+		assert.Equal(t, want, IsShimName(arg0), arg0)
+	}
 }

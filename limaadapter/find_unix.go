@@ -2,7 +2,10 @@
 
 package limaadapter
 
-import "io/fs"
+import (
+	"io/fs"
+	"path/filepath"
+)
 
 // executableNames returns the file names under which a program called base is
 // looked up in a $PATH directory: base itself.
@@ -13,4 +16,11 @@ func executableNames(base string, _ func(string) string) []string {
 // isExecutable reports whether the file with info may be run: any execute bit set.
 func isExecutable(_ string, info fs.FileInfo) bool {
 	return info.Mode().Perm()&0o111 != 0
+}
+
+// IsShimName reports whether arg0 (a program's os.Args[0]) names the binary
+// shim: limactl-logkeep run under the name "limactl" (a link or copy placed
+// first on PATH), which then acts as `limactl-logkeep wrap`.
+func IsShimName(arg0 string) bool {
+	return filepath.Base(arg0) == "limactl"
 }

@@ -45,3 +45,12 @@ func pathExts(pathext string) []string {
 	}
 	return exts
 }
+
+// IsShimName reports whether arg0 (a program's os.Args[0]) names the binary
+// shim: limactl-logkeep run under the name "limactl.exe" (a copy placed first
+// on PATH; the extension may be left out and the case differ, as Windows
+// allows), which then acts as `limactl-logkeep wrap`.
+func IsShimName(arg0 string) bool {
+	base := filepath.Base(arg0)
+	return strings.EqualFold(base, "limactl.exe") || strings.EqualFold(base, "limactl")
+}

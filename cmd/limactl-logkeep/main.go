@@ -1,6 +1,8 @@
 // Command limactl-logkeep keeps the logs of Lima instances that Lima deletes at
-// every start and on delete. It runs as the Lima CLI plugin `limactl logkeep` and,
-// through the scripts/limactl shim, as a drop-in wrapper for limactl.
+// every start and on delete. It runs as the Lima CLI plugin `limactl logkeep` and
+// as a drop-in wrapper for limactl: run under the name limactl (a link or copy
+// named limactl, limactl.exe on Windows, first on PATH) it is `limactl-logkeep
+// wrap`, and so it is through the older scripts/limactl shell shim.
 package main
 
 import (
@@ -20,7 +22,7 @@ import (
 var version = ""
 
 func main() {
-	args := wrapForm(os.Args)
+	args := commandLine(os.Args)
 	if len(args) > 1 && args[1] == "wrap" {
 		execPassThrough(args[2:])
 	}
@@ -36,6 +38,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "limactl-logkeep:", err)
 		os.Exit(1)
 	}
+}
+
+// commandLine returns the argument list the CLI runs: `limactl-logkeep wrap ARGS`
+// when the program was run under the name limactl (the binary shim: every
+// argument goes to wrap unchanged), else os.Args in wrapForm.
+func commandLine(osArgs []string) []string {
+	if len(osArgs) > 0 && limaadapter.IsShimName(osArgs[0]) {
+		return append([]string{osArgs[0], "wrap"}, osArgs[1:]...)
+	}
+	return wrapForm(osArgs)
 }
 
 // execPassThrough is the short way of `limactl-logkeep wrap ARGS` and
