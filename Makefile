@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # Static and stripped, without urfave/cli's man/markdown generators (unused; docs/ has its own
 # generator): every command starts sooner. See bench/FINDINGS.md.
 
-.PHONY: all build install uninstall setup test unit e2e reliability fuzz lint cross demo bench docs clean
+.PHONY: all build install uninstall dist setup test unit e2e reliability fuzz lint cross demo bench docs clean
 
 all: build
 
@@ -18,20 +18,33 @@ build:
 
 # Installs the plugin where Lima >= 2 finds it (<prefix>/bin next to limactl,
 # <prefix>/libexec/lima, and <prefix>/lib/lima where Homebrew's Lima looks) and the
-# drop-in shim in <prefix>/libexec/limactl-logkeep: put that directory first on
-# PATH to send every limactl command through limactl-logkeep.
+# drop-in shim as <prefix>/libexec/limactl-logkeep/limactl: the program itself under
+# the name limactl (a symlink; a copy named limactl.exe on Windows), which then acts
+# as `limactl-logkeep wrap`. Put that directory first on PATH to send every limactl
+# command through limactl-logkeep. It replaces the sh script (scripts/limactl) that
+# earlier versions installed there.
+EXE := $(shell $(GO) env GOEXE)
+SHIMDIR := $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/lima $(DESTDIR)$(PREFIX)/lib/lima $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/limactl-logkeep
-	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep
-	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep
-	ln -sf ../../bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl-logkeep
-	install -m 0755 scripts/limactl $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/lima $(DESTDIR)$(PREFIX)/lib/lima $(SHIMDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/limactl-logkeep$(EXE)
+	ln -sf ../../bin/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep$(EXE)
+	ln -sf ../../bin/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep$(EXE)
+	rm -f $(SHIMDIR)/limactl-logkeep $(SHIMDIR)/limactl$(EXE)
+ifeq ($(EXE),.exe)
+	install -m 0755 $(BIN) $(SHIMDIR)/limactl.exe
+else
+	ln -s ../../bin/limactl-logkeep $(SHIMDIR)/limactl
+endif
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/limactl-logkeep $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep
-	rm -f $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep/limactl-logkeep
-	-rmdir $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
+	rm -f $(DESTDIR)$(PREFIX)/bin/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep$(EXE)
+	rm -f $(SHIMDIR)/limactl$(EXE) $(SHIMDIR)/limactl-logkeep
+	-rmdir $(SHIMDIR)
+
+# Release archives for the five platforms and their SHA256SUMS in _artifacts/ (scripts/dist.sh).
+dist:
+	VERSION="$(VERSION)" LDFLAGS="$(LDFLAGS)" TAGS=urfave_cli_no_docs GO="$(GO)" scripts/dist.sh
 
 # Installs QEMU, builds Lima v1.2.1 and the tiny guest, creates the test user (as root; cached).
 setup:

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds the release archives into _artifacts/, in the manner of Lima's `make artifacts`:
+#
+#   _artifacts/limactl-logkeep-<version>-Linux-x86_64.tar.gz
+#   _artifacts/limactl-logkeep-<version>-Linux-aarch64.tar.gz
+#   _artifacts/limactl-logkeep-<version>-Darwin-x86_64.tar.gz
+#   _artifacts/limactl-logkeep-<version>-Darwin-arm64.tar.gz
+#   _artifacts/limactl-logkeep-<version>-Windows-AMD64.zip
+#   _artifacts/SHA256SUMS                    (sha256sum -c SHA256SUMS checks them)
+#
+# <version> is VERSION without its leading "v" (Lima's VERSION_TRIMMED). Each archive is laid out
+# as an installation prefix, like Lima's own (extract it into /usr/local, or anywhere):
+#
+#   bin/limactl-logkeep[.exe]                       the program (and Lima 2's plugin `limactl logkeep`)
+#   libexec/limactl-logkeep/limactl[.exe]           the drop-in shim: a symlink to the program
+#                                                   (a copy on Windows); put this directory first on PATH
+#   share/bash-completion/completions/limactl-logkeep
+#   share/zsh/site-functions/_limactl-logkeep
+#   share/doc/limactl-logkeep/README.md
+#
+# The binaries are built with CGO_ENABLED=0, -trimpath and the Makefile's tags and ldflags (TAGS,
+# LDFLAGS, VERSION from the environment; `make dist` passes them). The completion scripts come from
+# a build for this machine. Archives list their files sorted, with the last commit's time as every
+# mtime and root:root as owner, so two runs on the same commit give the same tar.gz files.
+#
+#   scripts/dist.sh [GOOS/GOARCH ...]     default: the five platforms above
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=$PATH:/usr/local/go/bin
+GO=${GO:-go}
+VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo devel)}
+TAGS=${TAGS:-urfave_cli_no_docs}
+LDFLAGS=${LDFLAGS:-"-s -w -X main.version=$VERSION"}
+EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+OUT=_artifacts
+platforms=("$@")
+[ ${#platforms[@]} -gt 0 ] || platforms=(linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64)
+for tool in tar gzip zip; do
+	command -v "$tool" >/dev/null || { echo "dist: $tool is required to build the archives; install it" >&2; exit 2; }
+done
+if command -v sha256sum >/dev/null; then sha256=(sha256sum); else sha256=(shasum -a 256); fi
+
+# osName GOOS and unameM GOOS GOARCH: the OS and architecture words of Lima's artifact names.
+osName() { case $1 in linux) echo Linux ;; darwin) echo Darwin ;; windows) echo Windows ;; *) echo "$1" ;; esac; }
+unameM() {
+	case $1/$2 in
+	windows/amd64) echo AMD64 ;; windows/arm64) echo ARM64 ;;
+	darwin/amd64 | linux/amd64) echo x86_64 ;; darwin/arm64) echo arm64 ;; linux/arm64) echo aarch64 ;;
+	*) echo "$2" ;;
+	esac
+}
+
+# build GOOS GOARCH OUTPUT: the program for one platform.
+build() {
+	CGO_ENABLED=0 GOOS=$1 GOARCH=$2 "$GO" build -trimpath -tags "$TAGS" -ldflags "$LDFLAGS" -o "$3" ./cmd/limactl-logkeep
+}
+
+# stage DIR GOOS GOARCH: lays out one archive's files in DIR.
+stage() {
+	local dir=$1 exe=""
+	[ "$2" = windows ] && exe=.exe
+	mkdir -p "$dir/bin" "$dir/libexec/limactl-logkeep" "$dir/share/bash-completion/completions" \
+		"$dir/share/zsh/site-functions" "$dir/share/doc/limactl-logkeep"
+	build "$2" "$3" "$dir/bin/limactl-logkeep$exe"
+	if [ -n "$exe" ]; then
+		cp "$dir/bin/limactl-logkeep$exe" "$dir/libexec/limactl-logkeep/limactl$exe"
+	else
+		ln -s ../../bin/limactl-logkeep "$dir/libexec/limactl-logkeep/limactl"
+	fi
+	cp "$work/completion.bash" "$dir/share/bash-completion/completions/limactl-logkeep"
+	cp "$work/completion.zsh" "$dir/share/zsh/site-functions/_limactl-logkeep"
+	cp README.md "$dir/share/doc/limactl-logkeep/README.md"
+	find "$dir" -exec touch -h -d "@$EPOCH" {} +
+}
+
+# archive DIR FILE: FILE (.tar.gz or .zip, an absolute path) holding DIR's contents, sorted.
+archive() {
+	case $2 in
+	*.zip) (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | sed 's|^\./||' | TZ=UTC zip -q -X -y -@ "$2") ;;
+	*) tar -C "$1" --sort=name --mtime="@$EPOCH" --owner=0 --group=0 --numeric-owner --format=gnu -cf - . | gzip -n -9 >"$2" ;;
+	esac
+}
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+CGO_ENABLED=0 "$GO" build -trimpath -tags "$TAGS" -o "$work/host" ./cmd/limactl-logkeep
+"$work/host" completion bash >"$work/completion.bash"
+"$work/host" completion zsh >"$work/completion.zsh"
+out=$(cd "$OUT" && pwd)
+names=()
+for platform in "${platforms[@]}"; do
+	goos=${platform%/*} goarch=${platform#*/} ext=.tar.gz
+	[ "$goos" = windows ] && ext=.zip
+	name=limactl-logkeep-${VERSION#v}-$(osName "$goos")-$(unameM "$goos" "$goarch")$ext
+	stage "$work/$platform" "$goos" "$goarch"
+	archive "$work/$platform" "$out/$name"
+	names+=("$name")
+	echo "dist: $OUT/$name"
+done
+(cd "$OUT" && "${sha256[@]}" "${names[@]}" >SHA256SUMS)
+echo "dist: $OUT/SHA256SUMS"
