@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -144,22 +145,59 @@ func (r result) String() string {
 // run runs path with args in this LIMA_HOME, with env added.
 func (l *lima) run(env []string, path string, args ...string) result {
 	l.t.Helper()
+	return l.runUntil(nil, env, path, args...)
+}
+
+// runUntil is run, except that when until is not nil it is polled while the
+// command runs and, once true, the command's whole process group is killed (the
+// result's status is then -1). Lima's host agent runs in its own session and
+// survives that.
+func (l *lima) runUntil(until func() bool, env []string, path string, args ...string) result {
+	l.t.Helper()
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+l.version.limactl), l.env...)
 	cmd.Env = withEnv(cmd.Env, env)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	began := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		l.t.Fatalf("cannot run %s: %v", path, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	err := waitOrKill(cmd, done, until)
 	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(began)}
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):
 		r.status = exitErr.ExitCode()
 	case err != nil:
-		l.t.Fatalf("cannot run %s: %v", path, err)
+		l.t.Fatalf("running %s: %v", path, err)
 	}
 	return r
+}
+
+// waitOrKill returns the command's end (from done); when until turns true first,
+// it kills the command's process group and returns that end.
+func waitOrKill(cmd *exec.Cmd, done <-chan error, until func() bool) error {
+	if until == nil {
+		return <-done
+	}
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if until() {
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				return <-done
+			}
+		}
+	}
 }
 
 // withEnv returns base with the entries of env added, later ones winning; an
@@ -245,9 +283,9 @@ func generations(t *testing.T, dir, base string) []string {
 // first on PATH, this version's limactl directory (which holds Lima's `lima`
 // script) after it, LIMACTL unset (not empty: Lima's `lima` script would then
 // export LIMACTL=limactl), and returns a runner for commands in that
-// environment: run(env, "limactl", args...) is what a user typing `limactl ARGS`
-// runs. Its first result is the shim's path.
-func (l *lima) shim(t *testing.T) (string, func(env []string, name string, args ...string) result) {
+// environment: run(nil, env, "limactl", args...) is what a user typing
+// `limactl ARGS` runs. Its first result is the shim's path.
+func (l *lima) shim(t *testing.T) (string, runner) {
 	t.Helper()
 	shimDir := t.TempDir()
 	shimScript, err := os.ReadFile(filepath.Join("..", "limactl"))
@@ -257,13 +295,13 @@ func (l *lima) shim(t *testing.T) (string, func(env []string, name string, args 
 	require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl-logkeep")))
 	limaDir := filepath.Dir(l.version.limactl)
 	path := []string{"PATH=" + shimDir + ":" + limaDir + ":" + os.Getenv("PATH"), "-LIMACTL"}
-	return shimPath, func(env []string, name string, args ...string) result {
+	return shimPath, func(until func() bool, env []string, name string, args ...string) result {
 		t.Helper()
 		exe := shimPath
 		if name != "limactl" {
 			exe = filepath.Join(limaDir, name)
 		}
-		return l.run(append(path, env...), exe, args...)
+		return l.runUntil(until, append(path, env...), exe, args...)
 	}
 }
 

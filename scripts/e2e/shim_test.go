@@ -25,7 +25,7 @@ func dropInShim(t *testing.T, l *lima) {
 	_, run := l.shim(t)
 	shim := func(env []string, args ...string) result {
 		t.Helper()
-		return run(env, "limactl", args...)
+		return run(nil, env, "limactl", args...)
 	}
 
 	dir := filepath.Join(l.home, "shim")
