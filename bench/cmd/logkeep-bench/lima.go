@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,7 +56,11 @@ func lima(e env) error {
 	floor.ID, floor.Limit = "passthrough-floor", 0
 	floor.Title = "3. floor: a Go program that only execs limactl (execonly) vs limactl list"
 	floor.A = side{Label: "execonly limactl list", Argv: []string{filepath.Join(e.Tools, "execonly"), e.Limactl, "list"}, Env: limaEnv}
-	if _, err := measureAll(e.Results, list, floor); err != nil {
+	binShim, err := binaryShimPair(e, list)
+	if err != nil {
+		return err
+	}
+	if _, err := measureAll(e.Results, list, binShim, floor); err != nil {
 		return err
 	}
 	return startRunning(e, limaEnv, limactl)
@@ -124,4 +129,25 @@ func shellRunning(e env, limaEnv []string, untouched func() error) error {
 		return err
 	}
 	return record(e.Results, r)
+}
+
+// binaryShimPair is list through the binary shim: limactl-logkeep linked as limactl in a directory
+// first on PATH (as `make install` puts it) and the real limactl's directory after it, so the
+// lookup (with LIMACTL unset, as scripts/bench.sh leaves it) skips the link, which is the running
+// executable, and finds the real limactl on PATH; against the real `limactl list`.
+func binaryShimPair(e env, list pair) (pair, error) {
+	dir := filepath.Join(e.Work, "binshim")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return pair{}, err
+	}
+	if err := os.Symlink(e.Logkeep, filepath.Join(dir, "limactl")); err != nil {
+		return pair{}, err
+	}
+	path := dir + string(os.PathListSeparator) + filepath.Dir(e.Limactl) + string(os.PathListSeparator) + os.Getenv("PATH")
+	p := list
+	p.ID = "passthrough-list-binshim"
+	p.Title = "3. pass-through: limactl list through the binary shim (limactl-logkeep linked as limactl, first on PATH) vs limactl list"
+	p.A = side{Label: "binary shim: limactl list", Argv: []string{filepath.Join(dir, "limactl"), "list"},
+		Env: append(slices.Clone(list.B.Env), "PATH="+path)}
+	return p, nil
 }
