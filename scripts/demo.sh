@@ -35,6 +35,8 @@ say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 marker() { grep -ao 'LOGKEEP-BOOT-MARKER [0-9a-f]*' "$1" | head -n 1; }
 quiet() { "$@" >"$LIMA_HOME/last.log" 2>&1 || { cat "$LIMA_HOME/last.log" >&2; return 1; }; }
 
+say "Lima: $("$LIMACTL" --version) ($LIMACTL)"
+
 say "limactl create --name=$vm (the tiny guest: Debian's kernel, a busybox initramfs)"
 quiet "$LIMACTL" --tty=false create --name="$vm" "$LOGKEEP_TINY_YAML"
 
