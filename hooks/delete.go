@@ -26,7 +26,7 @@ var ErrNotPreserved = errors.New("logs not preserved")
 func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
 	if !ok || !h.KeepLogs {
-		return h.Lima.Exec(inv.Argv()...)
+		return h.execDelete(ctx, inv)
 	}
 	if err := validateNames(parsed.Names); err != nil {
 		return 1, err
@@ -58,7 +58,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 	for _, err := range failed {
 		h.Log.Error(err)
 	}
-	return h.Lima.Exec(inv.Argv()...)
+	return h.execDelete(ctx, inv)
 }
 
 // FactoryReset prepares `limactl factory-reset [INSTANCE]`: with KeepLogs it stops

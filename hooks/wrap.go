@@ -50,6 +50,8 @@ func (h Hooks) hookFor(command string) (func(context.Context, limaadapter.Invoca
 		return h.Delete, true
 	case "factory-reset":
 		return h.FactoryReset, true
+	case "start-at-login", "autostart":
+		return h.StartAtLoginHint, true
 	}
 	if limaadapter.IsDoor(command) {
 		return h.Door, true
