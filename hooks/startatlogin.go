@@ -68,10 +68,10 @@ func (s ServiceBoots) getenv(name string) string {
 	return s.Getenv(name)
 }
 
-// bootOptions are limactl-logkeep's global options for a boot's rotation:
-// the same limactl as Lima's entry, and the settings that decide what is kept.
-func (h Hooks) bootOptions(limactl string) []string {
-	opts := []string{"--limactl=" + limactl, "--max-backups=" + strconv.Itoa(h.MaxBackups)}
+// bootOptions are limactl-logkeep's global options for a boot's rotation: the
+// settings that decide what is kept.
+func (h Hooks) bootOptions() []string {
+	opts := []string{"--max-backups=" + strconv.Itoa(h.MaxBackups)}
 	if h.KeepLogs {
 		opts = append(opts, "--keep-logs")
 	}
@@ -135,12 +135,11 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 		if err != nil {
 			return nil, path, err
 		}
-		prog, err := limaadapter.ParseLaunchdProgram(plist)
+		out, err := limaadapter.LaunchdThroughLogkeep(plist, s.Logkeep, h.bootOptions())
 		if err != nil {
-			return nil, path, fmt.Errorf("%s: %w", path, err)
+			return nil, path, fmt.Errorf("%s: %w: run `limactl start-at-login %s` to rewrite it", path, err, name)
 		}
-		out, err := limaadapter.LaunchdThroughLogkeep(plist, s.Logkeep, h.bootOptions(prog.Limactl))
-		return out, path, err
+		return out, path, nil
 	}
 	unit, err := limaadapter.SystemdUnitPath(name, s.getenv)
 	if err != nil {
@@ -162,9 +161,9 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 // dropIn is the systemd drop-in that keeps the boots of Lima's unit of the
 // instance name.
 func (h Hooks) dropIn(name, limaHome, logkeep, limactl string) []byte {
-	words := []string{limaadapter.SystemdQuote(logkeep)}
-	for _, opt := range h.bootOptions(limactl) {
-		words = append(words, limaadapter.SystemdQuote(opt))
+	words := []string{limaadapter.SystemdQuote(logkeep), limaadapter.SystemdQuoteArg("--limactl=" + limactl)}
+	for _, opt := range h.bootOptions() {
+		words = append(words, limaadapter.SystemdQuoteArg(opt))
 	}
 	words = append(words, "start-at-login", "--before-boot", name)
 	return fmt.Appendf(nil, `# Written by limactl-logkeep start-at-login: before every boot of Lima's unit

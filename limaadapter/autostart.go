@@ -93,11 +93,17 @@ func UnitExecStart(path string) (string, error) {
 	return "", fmt.Errorf("%s has no ExecStart= line: is it Lima's unit? Run `limactl start-at-login` again to rewrite it", path)
 }
 
-// SystemdQuote quotes word for a systemd command line or Environment= value:
-// double quotes, with backslash and double quote escaped, and systemd's
-// specifier (%) and variable ($) characters doubled, so that the word reaches
-// the program exactly as given.
+// SystemdQuote quotes word for a systemd unit setting where systemd expands
+// specifiers but not variables: the program of an Exec*= line, an
+// Environment= assignment. It gives double quotes, with backslash and double
+// quote escaped and % doubled, so that the word reaches its reader exactly as given.
 func SystemdQuote(word string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `%`, `%%`, `$`, `$$`)
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `%`, `%%`)
 	return `"` + r.Replace(word) + `"`
+}
+
+// SystemdQuoteArg quotes word as an argument of an Exec*= line, where systemd
+// also expands $VAR: SystemdQuote with $ doubled as well.
+func SystemdQuoteArg(word string) string {
+	return SystemdQuote(strings.ReplaceAll(word, "$", "$$"))
 }

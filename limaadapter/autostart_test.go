@@ -96,7 +96,8 @@ func TestUnitExecStart(t *testing.T) {
 
 func TestSystemdQuote(t *testing.T) {
 	assert.Equal(t, `"/a b/x"`, SystemdQuote("/a b/x"))
-	assert.Equal(t, `"100%%$$HOME\\\"q"`, SystemdQuote(`100%$HOME\"q`))
+	assert.Equal(t, `"100%%$HOME\\\"q"`, SystemdQuote(`100%$HOME\"q`))
+	assert.Equal(t, `"100%%$$HOME\\\"q"`, SystemdQuoteArg(`100%$HOME\"q`))
 }
 
 // The plist transformation on Lima v2.2.0's own template, rendered for an
