@@ -33,8 +33,8 @@ exit status are limactl's.
 
 Every command that can boot an existing instance is guarded: start, restart, shell,
 edit, clone and rename (the last four when they boot: --start, or Lima's "start now?"
-prompt). Installed as scripts/limactl first on PATH, every limactl command goes through
-'limactl-logkeep wrap'. Through the plugin, 'limactl logkeep -- COMMAND ARGS' runs any
+prompt). Run as 'limactl' (make install links it as <prefix>/libexec/limactl-logkeep/limactl:
+put that directory first on PATH), every limactl command goes through 'limactl-logkeep wrap'. Through the plugin, 'limactl logkeep -- COMMAND ARGS' runs any
 limactl command line the same way (the same as 'limactl logkeep wrap COMMAND ARGS'):
 'limactl logkeep -- shell --start myvm', 'limactl logkeep -- edit --start --cpus 4 myvm'.`,
 		Flags:                globalFlags(),

@@ -92,7 +92,8 @@ Example:
 			ArgsUsage: "[LIMACTL-ARGS...]",
 			Description: `Runs a limactl command line as limactl would, guarding each command that can lose logs;
 'limactl-logkeep -- LIMACTL-ARGS' (through the plugin: 'limactl logkeep -- LIMACTL-ARGS')
-is the same. It is the drop-in entry used by the scripts/limactl shim. limactl's global
+is the same. It is what the program does when run as 'limactl' (and what the older
+scripts/limactl shim runs). limactl's global
 flags may come first; the line always reaches the real limactl unchanged.
 
    start, restart         rotate the instance's logs first (as the commands above)
