@@ -15,6 +15,21 @@ func notRegular(mode fs.FileMode) error {
 	return fmt.Errorf("%w: it is a %s, never followed", ErrNotRegular, fileKind(mode))
 }
 
+// keepIfRegular returns the open file f (opened from path) when it is a regular file, and
+// otherwise closes it and returns an error wrapping ErrNotRegular.
+func keepIfRegular(f *os.File, path string) (*os.File, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fi.Mode())}
+	}
+	return f, nil
+}
+
 // fileKind names the type of a file mode for messages.
 func fileKind(mode fs.FileMode) string {
 	switch t := mode.Type(); {

@@ -19,14 +19,5 @@ func openRegular(path string) (*os.File, error) {
 		}
 		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fi.Mode())}
-	}
-	return f, nil
+	return keepIfRegular(f, path)
 }

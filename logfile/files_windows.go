@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"io/fs"
 	"os"
 
 	"golang.org/x/sys/windows"
@@ -17,14 +16,5 @@ func openRegular(path string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: path, Err: notRegular(fi.Mode())}
-	}
-	return f, nil
+	return keepIfRegular(f, path)
 }
