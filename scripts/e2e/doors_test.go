@@ -27,12 +27,15 @@ type door struct {
 	// that its host agent only sends with a guest agent, which plain mode has not:
 	// on the tiny guest it would return only after its 10-minute timeout.
 	interrupt bool
+	tty       bool // on a terminal, where Lima asks "start the instance now?" (answered y)
 }
 
 // doors are chained on one instance: each door's boot is the next door's previous
 // boot. edit comes last because it doubles the CPUs of every later boot.
 var doors = []door{
 	{name: "restart", args: []string{"restart", "VM"}, minMajor: 1},
+	{name: "shell on a terminal (start now? y)", args: []string{"shell", "VM", "true"}, minMajor: 1, tty: true},
+	{name: "edit on a terminal (start now? y)", args: []string{"edit", "--memory", "0.375", "VM"}, minMajor: 1, tty: true},
 	{name: "start --progress", args: []string{"start", "--progress", "VM"}, minMajor: 2, interrupt: true},
 	{name: "start --ssh-port 0", args: []string{"start", "--ssh-port", "0", "VM"}, minMajor: 2},
 	{name: "shell --start", args: []string{"shell", "--start", "VM", "true"}, minMajor: 2},
@@ -43,8 +46,8 @@ var doors = []door{
 }
 
 // runner runs `name args...` the way a user of one mode would: name is "limactl"
-// or "lima". A non-nil until stops it early (see lima.runUntil).
-type runner func(until func() bool, env []string, name string, args ...string) result
+// or "lima", o how (see runOpts; nil: plainly).
+type runner func(o *runOpts, env []string, name string, args ...string) result
 
 // Every boot door through the drop-in shim (first on PATH, so Lima's `lima`
 // script reaches it too), on both Lima versions where the version has the command:
@@ -63,10 +66,10 @@ func TestBootDoorsThroughThePlugin(t *testing.T) {
 	t.Parallel()
 	onlyV2(t, func(t *testing.T, l *lima) {
 		limactl := pluginLima(t, l.version, "lib/lima")
-		walkDoors(t, l, func(until func() bool, env []string, name string, args ...string) result {
+		walkDoors(t, l, func(o *runOpts, env []string, name string, args ...string) result {
 			t.Helper()
 			require.Equal(t, "limactl", name, "the plugin form has no `lima` script")
-			return l.runUntil(until, append([]string{"-LIMACTL"}, env...), limactl, append([]string{"logkeep", "--"}, args...)...)
+			return l.runWith(o, append([]string{"-LIMACTL"}, env...), limactl, append([]string{"logkeep", "--"}, args...)...)
 		}, false)
 	})
 }
@@ -102,9 +105,9 @@ func walkDoor(t *testing.T, l *lima, run runner, d door, vm, prev string) (strin
 		booted = d.next
 	}
 	dir := filepath.Join(l.home, booted)
-	var until func() bool
+	o := &runOpts{tty: d.tty}
 	if d.interrupt {
-		until = func() bool {
+		o.until = func() bool {
 			m, ok := markerIn(filepath.Join(dir, "serial.log"))
 			return ok && m != prev && l.status(booted) == "Running"
 		}
@@ -112,9 +115,9 @@ func walkDoor(t *testing.T, l *lima, run runner, d door, vm, prev string) (strin
 	var r result
 	began := time.Now()
 	if d.script {
-		r = run(until, []string{"LIMA_INSTANCE=" + vm}, "lima", d.args...)
+		r = run(o, []string{"LIMA_INSTANCE=" + vm}, "lima", d.args...)
 	} else {
-		r = run(until, nil, "limactl", withInstance(d.args, vm)...)
+		r = run(o, nil, "limactl", withInstance(d.args, vm)...)
 	}
 	timed(t, "door "+d.name, began)
 	now, ok := markerIn(filepath.Join(dir, "serial.log"))

@@ -14,12 +14,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -145,15 +147,30 @@ func (r result) String() string {
 // run runs path with args in this LIMA_HOME, with env added.
 func (l *lima) run(env []string, path string, args ...string) result {
 	l.t.Helper()
-	return l.runUntil(nil, env, path, args...)
+	return l.runWith(nil, env, path, args...)
 }
 
-// runUntil is run, except that when until is not nil it is polled while the
-// command runs and, once true, the command's whole process group is killed (the
-// result's status is then -1). Lima's host agent runs in its own session and
-// survives that.
-func (l *lima) runUntil(until func() bool, env []string, path string, args ...string) result {
+// runOpts says how a command runs, beyond its arguments and environment.
+type runOpts struct {
+	// until, when not nil, is polled while the command runs and, once true, the
+	// command's whole process group is killed (the status is then -1). Lima's
+	// host agent runs in its own session and survives that.
+	until func() bool
+	// tty runs the command on a terminal (util-linux script) that answers Lima's
+	// cursor-position queries and "y" to its "start the instance now?" prompt.
+	tty bool
+}
+
+// runWith is run, with o (nil: none) applied.
+func (l *lima) runWith(o *runOpts, env []string, path string, args ...string) result {
 	l.t.Helper()
+	if o == nil {
+		o = &runOpts{}
+	}
+	if o.tty {
+		args = []string{"-qefc", shellLine(append([]string{path}, args...)), "/dev/null"}
+		path = "script"
+	}
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+l.version.limactl), l.env...)
 	cmd.Env = withEnv(cmd.Env, env)
@@ -161,13 +178,23 @@ func (l *lima) runUntil(until func() bool, env []string, path string, args ...st
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var term *answeringTerminal
+	if o.tty {
+		stdin, err := cmd.StdinPipe()
+		require.NoError(l.t, err)
+		term = newAnsweringTerminal(stdin)
+		cmd.Stdout = term
+	}
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
 		l.t.Fatalf("cannot run %s: %v", path, err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	err := waitOrKill(cmd, done, until)
+	err := waitOrKill(cmd, done, o.until)
+	if term != nil {
+		stdout.WriteString(term.String())
+	}
 	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(began)}
 	var exitErr *exec.ExitError
 	switch {
@@ -177,6 +204,60 @@ func (l *lima) runUntil(until func() bool, env []string, path string, args ...st
 		l.t.Fatalf("running %s: %v", path, err)
 	}
 	return r
+}
+
+// shellLine quotes argv for sh -c.
+func shellLine(argv []string) string {
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(quoted, " ")
+}
+
+// answeringTerminal is the output side of a terminal driven by script(1): it
+// keeps what the program writes, answers each cursor-position query (ESC [6n,
+// which Lima's prompt library sends twice before it reads a key) and, once the
+// "start the instance now?" prompt and both queries are seen, types "y" Enter.
+type answeringTerminal struct {
+	mu       sync.Mutex
+	out      bytes.Buffer
+	answered int
+	typed    bool
+	replies  chan string
+}
+
+func newAnsweringTerminal(stdin io.WriteCloser) *answeringTerminal {
+	a := &answeringTerminal{replies: make(chan string, 16)}
+	go func() {
+		for r := range a.replies {
+			if r == "y\r" {
+				time.Sleep(300 * time.Millisecond) // let the prompt put the terminal in raw mode
+			}
+			_, _ = io.WriteString(stdin, r)
+		}
+	}()
+	return a
+}
+
+func (a *answeringTerminal) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.out.Write(p)
+	for n := bytes.Count(a.out.Bytes(), []byte("\x1b[6n")); a.answered < n; a.answered++ {
+		a.replies <- "\x1b[1;1R"
+	}
+	if !a.typed && a.answered >= 2 && bytes.Contains(a.out.Bytes(), []byte("start the instance now?")) {
+		a.typed = true
+		a.replies <- "y\r"
+	}
+	return len(p), nil
+}
+
+func (a *answeringTerminal) String() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.out.String()
 }
 
 // waitOrKill returns the command's end (from done); when until turns true first,
@@ -295,13 +376,13 @@ func (l *lima) shim(t *testing.T) (string, runner) {
 	require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl-logkeep")))
 	limaDir := filepath.Dir(l.version.limactl)
 	path := []string{"PATH=" + shimDir + ":" + limaDir + ":" + os.Getenv("PATH"), "-LIMACTL"}
-	return shimPath, func(until func() bool, env []string, name string, args ...string) result {
+	return shimPath, func(o *runOpts, env []string, name string, args ...string) result {
 		t.Helper()
 		exe := shimPath
 		if name != "limactl" {
 			exe = filepath.Join(limaDir, name)
 		}
-		return l.runUntil(until, append(path, env...), exe, args...)
+		return l.runWith(o, append(path, env...), exe, args...)
 	}
 }
 
