@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -174,7 +173,7 @@ func (l *lima) runWith(o *runOpts, env []string, path string, args ...string) re
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(append(os.Environ(), "LIMA_HOME="+l.home, "LIMACTL="+l.version.limactl), l.env...)
 	cmd.Env = withEnv(cmd.Env, env)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -274,7 +273,7 @@ func waitOrKill(cmd *exec.Cmd, done <-chan error, until func() bool) error {
 			return err
 		case <-tick.C:
 			if until() {
-				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				killGroup(cmd)
 				return <-done
 			}
 		}
