@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"text/template"
 	"time"
@@ -177,7 +176,7 @@ func (svc service) boot(t *testing.T, l *lima, dir string, crash bool) string {
 
 	start := exec.Command(svc.start[0], svc.start[1:]...)
 	start.Env, start.Dir = env, svc.workdir
-	start.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(start)
 	var output bytes.Buffer
 	start.Stdout, start.Stderr = &output, &output
 	require.NoError(t, start.Start())
@@ -186,7 +185,7 @@ func (svc service) boot(t *testing.T, l *lima, dir string, crash bool) string {
 	serial := filepath.Join(dir, "serial.log")
 	waitFor(t, done, &output, func() bool { return markerRE.Match(readOrEmpty(serial)) })
 	if crash {
-		_ = syscall.Kill(-start.Process.Pid, syscall.SIGKILL)
+		killGroup(start)
 		<-done
 		l.stopped("sal")
 		return marker(t, serial)
