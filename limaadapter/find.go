@@ -26,6 +26,8 @@ var ErrLimactlNotFound = errors.New("real limactl not found")
 // FindLimactl returns the absolute path of Lima's real limactl:
 //   - explicit (the --limactl flag) when non-empty; a shim there is an error;
 //   - else $LIMACTL (Lima's own convention), unless it is a shim, which is skipped;
+//     a bare name without a directory (LIMACTL=limactl, as Lima's lima script
+//     exports it) is looked up in $PATH like the default;
 //   - else the first "limactl" in $PATH that is neither a shim nor this program.
 //
 // A shim is the sh script carrying ShimMarker, or the binary shim: limactl-logkeep
@@ -47,7 +49,10 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 		}
 		return path, nil
 	}
-	if env := getenv("LIMACTL"); env != "" {
+	command := "limactl"
+	if env := getenv("LIMACTL"); env != "" && filepath.Base(env) == env {
+		command = env // a bare name, as Lima's lima script exports it: looked up on PATH like a shell does
+	} else if env != "" {
 		if path, err := checkLimactl(env); err == nil {
 			return path, nil
 		} else if !errors.Is(err, ErrNotRealLimactl) {
@@ -58,13 +63,13 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 		if dir == "" {
 			dir = "."
 		}
-		for _, name := range executableNames("limactl", getenv) {
+		for _, name := range executableNames(command, getenv) {
 			if path, err := checkLimactl(filepath.Join(dir, name)); err == nil {
 				return path, nil
 			}
 		}
 	}
-	return "", fmt.Errorf("%w in PATH (shims skipped); install Lima, or give its path with --limactl or LIMACTL", ErrLimactlNotFound)
+	return "", fmt.Errorf("%w: no %q in PATH (shims skipped); install Lima, or give its path with --limactl or LIMACTL", ErrLimactlNotFound, command)
 }
 
 // checkLimactl returns the absolute path of candidate if it is an executable

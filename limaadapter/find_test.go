@@ -143,3 +143,21 @@ func TestIsShimName(t *testing.T) {
 		assert.Equal(t, want, IsShimName(arg0), arg0)
 	}
 }
+
+// Lima's lima script exports LIMACTL=limactl (a bare name) when LIMACTL is set but
+// empty: the name is looked up in PATH, shims skipped, never in the current directory.
+func TestFindLimactlBareNameInEnvIsLookedUpInPath(t *testing.T) {
+	dir := t.TempDir()
+	shimDir, realDir := filepath.Join(dir, "shim"), filepath.Join(dir, "lima", "bin")
+	writeExecutable(t, filepath.Join(shimDir, "limactl"), shimScript(t))
+	writeExecutable(t, filepath.Join(realDir, "limactl"), "#!/bin/sh\necho real\n")
+	t.Chdir(t.TempDir())
+
+	path := shimDir + string(os.PathListSeparator) + realDir
+	got, err := FindLimactl("", env(map[string]string{"PATH": path, "LIMACTL": "limactl"}))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(realDir, "limactl"), got)
+
+	_, err = FindLimactl("", env(map[string]string{"PATH": shimDir, "LIMACTL": "limactl"}))
+	assert.ErrorIs(t, err, ErrLimactlNotFound)
+}

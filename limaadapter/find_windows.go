@@ -15,6 +15,9 @@ const defaultPathExt = ".COM;.EXE;.BAT;.CMD"
 // looked up in a $PATH directory: base with each extension of $PATHEXT, as
 // Windows (and Lima's plugin lookup) does.
 func executableNames(base string, getenv func(string) string) []string {
+	if slices.Contains(pathExts(getenv("PATHEXT")), strings.ToLower(filepath.Ext(base))) {
+		return []string{base} // already named with its extension: limactl.exe
+	}
 	var names []string
 	for _, ext := range pathExts(getenv("PATHEXT")) {
 		names = append(names, base+ext)
