@@ -46,7 +46,7 @@ uninstall:
 dist:
 	VERSION="$(VERSION)" LDFLAGS="$(LDFLAGS)" TAGS=urfave_cli_no_docs GO="$(GO)" scripts/dist.sh
 
-# Installs QEMU, builds Lima v1.2.1 and the tiny guest, creates the test user (as root; cached).
+# Installs QEMU, builds the real Lima v2.2.0 and v1.2.1 (scripts/lima/) and the tiny guest, creates the test user (as root; cached).
 setup:
 	scripts/setup.sh
 
