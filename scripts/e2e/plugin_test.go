@@ -120,3 +120,50 @@ func TestPluginStartRestart(t *testing.T) {
 		assert.Equal(t, "Running", l.status("plug"))
 	})
 }
+
+// Through the drop-in wrapper, Lima 2.2 sees itself: the wrapper runs the real
+// limactl with its own path as argv[0], from which Lima derives its directory,
+// where it looks for plugins first and which it puts first in the PATH it gives
+// a plugin. Were it run as a bare "limactl", Lima would take the wrapper's
+// directory for its own. A plugin script that prints its PATH tells which, and
+// `limactl info` lists the same plugins, at the same paths, as without the wrapper.
+func TestWrapperLetsLimaSeeItself(t *testing.T) {
+	t.Parallel()
+	onlyV2(t, func(t *testing.T, l *lima) {
+		probeDir, shimDir := t.TempDir(), t.TempDir()
+		probe := "#!/bin/sh\nprintf '%s\\n' \"$PATH\"\n"
+		require.NoError(t, os.WriteFile(filepath.Join(probeDir, "limactl-pathprobe"), []byte(probe), 0o755))
+		require.NoError(t, os.Symlink(os.Getenv("LOGKEEP_BIN"), filepath.Join(shimDir, "limactl")))
+		limaDir := filepath.Dir(l.version.limactl)
+		path := probeDir + ":" + limaDir + ":" + os.Getenv("PATH")
+		direct := []string{"PATH=" + path, "-LIMACTL"}
+		wrapped := []string{"PATH=" + shimDir + ":" + path, "-LIMACTL"}
+
+		got := l.must(l.run(wrapped, filepath.Join(shimDir, "limactl"), "pathprobe"))
+		dirs := filepath.SplitList(strings.TrimSpace(got.stdout))
+		require.NotEmpty(t, dirs)
+		assert.Equal(t, limaDir, dirs[0], "the plugin's PATH starts with the real limactl's directory")
+		assert.Equal(t, strings.TrimSpace(l.must(l.run(direct, l.version.limactl, "pathprobe")).stdout),
+			strings.TrimSpace(strings.Replace(got.stdout, shimDir+":", "", 1)),
+			"the plugin's PATH is the one the real limactl gives, but for the wrapper's directory in the inherited PATH")
+
+		assert.Equal(t, infoPlugins(t, l.must(l.run(direct, l.version.limactl, "info")).stdout),
+			infoPlugins(t, l.must(l.run(wrapped, filepath.Join(shimDir, "limactl"), "info")).stdout),
+			"limactl info through the wrapper finds the plugins the real limactl finds")
+	})
+}
+
+// infoPlugins returns the plugins `limactl info` (JSON) lists, name and path.
+func infoPlugins(t *testing.T, info string) []string {
+	t.Helper()
+	var parsed struct {
+		Plugins []struct{ Name, Path string } `json:"plugins"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(info), &parsed), "limactl info: %s", info)
+	var plugins []string
+	for _, p := range parsed.Plugins {
+		plugins = append(plugins, p.Name+" "+p.Path)
+	}
+	require.NotEmpty(t, plugins, "limactl info lists no plugin: %s", info)
+	return plugins
+}
