@@ -55,7 +55,7 @@ func runShim(t *testing.T, path string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(path, args...)
 	cmd.Args[0] = "limactl"
-	cmd.Env = append([]string{"LOGKEEP_TEST_RUN_MAIN=1", "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Env = append(append(coverEnv(), "LOGKEEP_TEST_RUN_MAIN=1", "HOME="+os.Getenv("HOME")), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	status, err := limaadapter.ExitStatus(cmd.Run())

@@ -21,8 +21,8 @@ func completionEnv(t *testing.T) []string {
 	require.NoError(t, err)
 	bin := t.TempDir()
 	require.NoError(t, os.Symlink(self, filepath.Join(bin, "limactl-logkeep")))
-	return []string{"LOGKEEP_TEST_RUN_MAIN=1", "LIMA_HOME=" + env["LIMA_HOME"], "HOME=" + os.Getenv("HOME"),
-		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+	return append(coverEnv(), "LOGKEEP_TEST_RUN_MAIN=1", "LIMA_HOME="+env["LIMA_HOME"], "HOME="+os.Getenv("HOME"),
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
 // shell runs script in bash or zsh with env and returns its output.

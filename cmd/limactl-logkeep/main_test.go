@@ -39,7 +39,7 @@ func program(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
 	self, err := os.Executable()
 	require.NoError(t, err)
 	cmd := exec.Command(self, args...)
-	cmd.Env = []string{"LOGKEEP_TEST_RUN_MAIN=1", "HOME=" + os.Getenv("HOME"), "PATH=" + os.Getenv("PATH")}
+	cmd.Env = append(coverEnv(), "LOGKEEP_TEST_RUN_MAIN=1", "HOME="+os.Getenv("HOME"), "PATH="+os.Getenv("PATH"))
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
