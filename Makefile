@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # Static and stripped, without urfave/cli's man/markdown generators (unused; docs/ has its own
 # generator): every command starts sooner. See bench/FINDINGS.md.
 
-.PHONY: all build install uninstall dist setup test unit e2e reliability fuzz lint cross demo bench docs clean
+.PHONY: all build install uninstall dist setup test unit e2e reliability fuzz lint cross demo bench docs clean cover
 
 all: build
 
@@ -72,6 +72,10 @@ e2e:
 
 reliability:
 	scripts/test.sh reliability
+
+# The unit tests under -cover as the test user: each package's coverage, failing under 85% (scripts/cover.sh).
+cover:
+	scripts/cover.sh
 
 demo:
 	scripts/demo.sh
