@@ -36,6 +36,7 @@ var doors = []door{
 	{name: "restart", args: []string{"restart", "VM"}, minMajor: 1},
 	{name: "shell on a terminal (start now? y)", args: []string{"shell", "VM", "true"}, minMajor: 1, tty: true},
 	{name: "edit on a terminal (start now? y)", args: []string{"edit", "--memory", "0.375", "VM"}, minMajor: 1, tty: true},
+	{name: "clone on a terminal (start now? y)", args: []string{"clone", "VM", "vm4"}, minMajor: 1, tty: true, next: "vm4"},
 	{name: "start --progress", args: []string{"start", "--progress", "VM"}, minMajor: 2, interrupt: true},
 	{name: "start --ssh-port 0", args: []string{"start", "--ssh-port", "0", "VM"}, minMajor: 2},
 	{name: "shell --start", args: []string{"shell", "--start", "VM", "true"}, minMajor: 2},
