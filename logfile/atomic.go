@@ -33,12 +33,12 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 // file at path but not a directory. On failure the temporary file is removed and
 // whatever was at path is left as it was.
 func (a *AtomicFile) Commit(replace bool) error {
-	return a.commit(replace, time.Time{})
+	return a.commit(realOps(), replace, time.Time{})
 }
 
-// commit is Commit that also gives the file the modification time mtime (unless
-// zero) before it is fsynced, so that the time is as durable as the data.
-func (a *AtomicFile) commit(replace bool, mtime time.Time) error {
+// commit is Commit through the calls of o that also gives the file the modification
+// time mtime (unless zero) before it is fsynced, so that the time is as durable as the data.
+func (a *AtomicFile) commit(o ops, replace bool, mtime time.Time) error {
 	if a.done {
 		return errors.New("commit " + a.final + ": already committed or aborted")
 	}
@@ -49,17 +49,17 @@ func (a *AtomicFile) commit(replace bool, mtime time.Time) error {
 			return fileErr("set modification time of", tmp, "", err)
 		}
 	}
-	if err := a.syncClose((*os.File).Sync); err != nil {
+	if err := a.syncClose(o.fsync); err != nil {
 		return fileErr("write", tmp, "", err)
 	}
-	rename := renameNoReplace
+	rename := o.rename
 	if replace {
 		rename = os.Rename
 	}
 	if err := a.publish(rename); err != nil {
 		return fileErr("rename", tmp, a.final, err)
 	}
-	return syncDirErr(filepath.Dir(a.final))
+	return o.syncDirErr(filepath.Dir(a.final))
 }
 
 // syncClose fsyncs the temporary file with fsync and closes it, the first half of a commit. On

@@ -15,7 +15,7 @@ import (
 // temporary files left by an interrupted compression.
 func compressOlder(dir string, bases map[string]int, newest int, o ops, res *RotateResult) error {
 	var errs []error
-	if err := cleanCompressTemps(dir, bases, res); err != nil {
+	if err := cleanCompressTemps(dir, bases, o, res); err != nil {
 		errs = append(errs, err)
 	}
 	byN, err := generationFiles(dir, bases, res)
@@ -35,7 +35,7 @@ func compressOlder(dir string, bases map[string]int, newest int, o ops, res *Rot
 			if g.Compressed {
 				continue
 			}
-			if err := compressFile(dir, g, res); err != nil {
+			if err := compressFile(dir, g, o, res); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -45,7 +45,7 @@ func compressOlder(dir string, bases map[string]int, newest int, o ops, res *Rot
 
 // cleanCompressTemps removes ".<base>.<N>.log.gz.tmp-<hex>" regular files of bases. Such a file is
 // always redundant: the plain file is removed only after the temporary one was renamed into place.
-func cleanCompressTemps(dir string, bases map[string]int, res *RotateResult) error {
+func cleanCompressTemps(dir string, bases map[string]int, o ops, res *RotateResult) error {
 	names, err := readDirNames(dir)
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func cleanCompressTemps(dir string, bases map[string]int, res *RotateResult) err
 		if _, mine := bases[g.Base]; !mine {
 			continue
 		}
-		removed, err := removeTemp(filepath.Join(dir, name))
+		removed, err := removeTemp(o, filepath.Join(dir, name))
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -77,7 +77,7 @@ func cleanCompressTemps(dir string, bases map[string]int, res *RotateResult) err
 
 // compressFile replaces the plain generation file g with "<g>.gz", or finishes an interrupted
 // compression when both exist.
-func compressFile(dir string, g Name, res *RotateResult) error {
+func compressFile(dir string, g Name, o ops, res *RotateResult) error {
 	plainName := g.String()
 	gz := g
 	gz.Compressed = true
@@ -100,11 +100,11 @@ func compressFile(dir string, g Name, res *RotateResult) error {
 				Reason: gzName + " also exists but " + why + ": both kept"})
 			return nil
 		}
-		if err := os.Remove(plain); err != nil {
+		if err := o.remove(plain); err != nil {
 			return fileErr("remove (verified identical to "+gzName+")", plain, "", err)
 		}
 		res.Compressed = append(res.Compressed, plainName)
-		return syncDirErr(dir)
+		return o.syncDirErr(dir)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fileErr("stat", gzPath, "", err)
 	}
@@ -118,7 +118,7 @@ func compressFile(dir string, g Name, res *RotateResult) error {
 	if err != nil {
 		return fileErr("compress", plain, "", err)
 	}
-	if err := writeGzipAtomic(in, fi, plainName, gzPath); err != nil {
+	if err := writeGzipAtomic(o, in, fi, plainName, gzPath); err != nil {
 		return err
 	}
 	// Remove the plain file only if it is still the very file that was compressed, unchanged.
@@ -128,16 +128,16 @@ func compressFile(dir string, g Name, res *RotateResult) error {
 			Reason: "changed while it was compressed: both it and " + gzName + " kept"})
 		return nil
 	}
-	if err := os.Remove(plain); err != nil {
+	if err := o.remove(plain); err != nil {
 		return fileErr("remove (compressed to "+gzName+")", plain, "", err)
 	}
 	res.Compressed = append(res.Compressed, plainName)
-	return syncDirErr(dir)
+	return o.syncDirErr(dir)
 }
 
 // writeGzipAtomic gzips in (whose info is fi) to a temporary file next to gzPath, fsyncs it, and
 // renames it to gzPath without replacing; mode and modification time follow fi.
-func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) error {
+func writeGzipAtomic(o ops, in *os.File, fi os.FileInfo, plainName, gzPath string) error {
 	plain := filepath.Join(filepath.Dir(gzPath), plainName)
 	out, err := CreateAtomic(gzPath)
 	if err != nil {
@@ -160,7 +160,7 @@ func writeGzipAtomic(in *os.File, fi os.FileInfo, plainName, gzPath string) erro
 	if err != nil {
 		return fileErr("compress", plain, out.Name(), err)
 	}
-	return out.commit(false, fi.ModTime())
+	return out.commit(o, false, fi.ModTime())
 }
 
 // gunzipEquals reports whether the gzip file gzPath decompresses to exactly the bytes of plain,

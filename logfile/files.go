@@ -86,11 +86,11 @@ func isTempName(name string) (final string, ok bool) {
 
 // removeTemp removes path, a leftover temporary file of an interrupted operation, and reports
 // whether it is gone now. A path that is not a regular file (or cannot be examined) is left alone.
-func removeTemp(path string) (bool, error) {
+func removeTemp(o ops, path string) (bool, error) {
 	if _, err := lstatRegular(path); err != nil {
 		return false, nil
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := o.remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, fileErr("remove leftover temporary file", path, "", err)
 	}
 	return true, nil

@@ -25,9 +25,9 @@ func MoveFile(src, dst string) error {
 
 // moveFile implements MoveFile with the calls of o.
 func moveFile(src, dst string, o ops) error {
-	err := renameMove(src, dst)
+	err := o.move(src, dst)
 	if err == nil {
-		return syncDirErr(filepath.Dir(dst))
+		return o.syncDirErr(filepath.Dir(dst))
 	}
 	if !errors.Is(err, syscall.EXDEV) {
 		return err
@@ -57,17 +57,22 @@ func renameMove(src, dst string) error {
 // dst gets src's permission bits and modification time. src is never followed if it is a symbolic
 // link (errors.Is(err, ErrNotRegular)). Memory use is flat whatever the size. Errors are *FileError.
 func CopyFile(src, dst string) error {
-	out, err := copyToTemp(realOps(), "copy", src, dst)
+	return copyFile(src, dst, realOps())
+}
+
+// copyFile implements CopyFile with the calls of o.
+func copyFile(src, dst string, o ops) error {
+	out, err := copyToTemp(o, "copy", src, dst)
 	if err != nil {
 		return err
 	}
-	if err := out.syncClose((*os.File).Sync); err != nil {
+	if err := out.syncClose(o.fsync); err != nil {
 		return fileErr("copy (syncing the copy to disk)", src, out.Name(), err)
 	}
-	if err := out.publish(renameNoReplace); err != nil {
+	if err := out.publish(o.rename); err != nil {
 		return fileErr("copy (renaming the copy into place)", src, dst, err)
 	}
-	return syncDirErr(filepath.Dir(dst))
+	return o.syncDirErr(filepath.Dir(dst))
 }
 
 // copyToTemp copies the regular file src to a new temporary file for dst (CreateAtomic) with

@@ -5,7 +5,8 @@ import (
 	"os"
 )
 
-// ops are the filesystem calls through which Rotate, Preserve and MoveFile change things.
+// ops are the filesystem calls through which Rotate (compression included), Preserve, MoveFile and
+// CopyFile change things.
 // Production code uses realOps; tests pass a copy with one func wrapped to inject a fault (or a
 // simulated crash) on a chosen file. There is no package-level instance: each call builds its own.
 type ops struct {
@@ -15,7 +16,6 @@ type ops struct {
 	// not, it fails with an error satisfying errors.Is(err, syscall.EXDEV) and changes nothing,
 	// and the caller copies (moveAcross). It does not fsync any directory.
 	move func(src, dst string) error
-	copy func(src, dst string) error
 	// copyData copies the data of a cross-filesystem move or copy (copyData).
 	copyData func(dst, src *os.File) (int64, error)
 	fsync    func(f *os.File) error
@@ -24,6 +24,14 @@ type ops struct {
 }
 
 func realOps() ops {
-	return ops{lstat: os.Lstat, rename: renameNoReplace, move: renameMove, copy: CopyFile,
+	return ops{lstat: os.Lstat, rename: renameNoReplace, move: renameMove,
 		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove}
+}
+
+// syncDirErr is o.syncDir with the error as a *FileError naming dir.
+func (o ops) syncDirErr(dir string) error {
+	if err := o.syncDir(dir); err != nil {
+		return fileErr("sync directory", dir, "", err)
+	}
+	return nil
 }

@@ -123,7 +123,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 			err = errors.Join(err, uerr)
 		}
 	}()
-	if err := cleanLeftovers(destParent, &res); err != nil {
+	if err := cleanLeftovers(destParent, o, &res); err != nil {
 		errs = append(errs, err)
 	}
 	if len(logs) == 0 {
@@ -138,13 +138,13 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	res.Moved = moved
 	errs = append(errs, moveErrs...)
 	if len(res.Moved) == 0 {
-		if err := os.Remove(set); errors.Is(err, fs.ErrExist) { // ENOTEMPTY, EEXIST, ERROR_DIR_NOT_EMPTY
+		if err := o.remove(set); errors.Is(err, fs.ErrExist) { // ENOTEMPTY, EEXIST, ERROR_DIR_NOT_EMPTY
 			res.Dir = set // it holds copies whose sources had to be kept (errs says which)
 		} else if err != nil {
 			errs = append(errs, fileErr("remove empty set directory", set, "", err))
 			res.Dir = set
 		} else if createdParent {
-			os.Remove(destParent) // only if still empty; leaving it is harmless
+			o.remove(destParent) // only if still empty; leaving it is harmless
 		}
 		return res, errors.Join(errs...)
 	}
@@ -162,7 +162,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
 			continue
 		}
-		if err := o.copy(src, dst); err != nil {
+		if err := copyFile(src, dst, o); err != nil {
 			errs = append(errs, asFileError("copy", src, dst, err))
 			continue
 		}
@@ -305,7 +305,7 @@ func makeSetDir(destParent string, now time.Time) (string, error) {
 
 // cleanLeftovers removes temporary files in set directories of destParent, then set directories
 // that are empty.
-func cleanLeftovers(destParent string, res *PreserveResult) error {
+func cleanLeftovers(destParent string, o ops, res *PreserveResult) error {
 	sets, err := readDirNames(destParent)
 	if err != nil {
 		return err
@@ -330,7 +330,7 @@ func cleanLeftovers(destParent string, res *PreserveResult) error {
 			if _, ok := isTempName(name); !ok {
 				continue
 			}
-			removed, err := removeTemp(filepath.Join(dir, name))
+			removed, err := removeTemp(o, filepath.Join(dir, name))
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -340,7 +340,7 @@ func cleanLeftovers(destParent string, res *PreserveResult) error {
 			}
 		}
 		if left == 0 {
-			if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := o.remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, fileErr("remove empty set directory", dir, "", err))
 				continue
 			}

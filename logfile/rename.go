@@ -18,14 +18,6 @@ func renameCheckThenRename(oldpath, newpath string) error {
 	return os.Rename(oldpath, newpath)
 }
 
-// syncDirErr is syncDir with the error as a *FileError naming dir.
-func syncDirErr(dir string) error {
-	if err := syncDir(dir); err != nil {
-		return fileErr("sync directory", dir, "", err)
-	}
-	return nil
-}
-
 // lstatRegular returns the file info of path without following a symlink, and an error wrapping
 // ErrNotRegular if it is not a regular file.
 func lstatRegular(path string) (fs.FileInfo, error) {

@@ -126,7 +126,7 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	}
 	if len(res.Renamed) > 0 {
 		res.Generation = n
-		if err := syncDir(dir); err != nil {
+		if err := o.syncDir(dir); err != nil {
 			errs = append(errs, fileErr("sync directory", dir, "", err))
 		}
 	}
