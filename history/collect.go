@@ -44,7 +44,7 @@ type item struct {
 // plan lists what Collect puts in the bundle and fills the manifest's instances.
 func (s Store) plan(opts CollectOptions, m *Manifest) ([]item, error) {
 	names := opts.Instances
-	if err := s.validateNames(names); err != nil {
+	if err := s.ValidNames(names); err != nil {
 		return nil, err
 	}
 	explicit := len(names) > 0

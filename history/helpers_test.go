@@ -42,7 +42,14 @@ func newFixture(t *testing.T) *fixture {
 			}
 			return filepath.Join(home, name), nil
 		},
-		ValidName: validName,
+		ValidNames: func(names []string) error {
+			for _, name := range names {
+				if err := validName(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		Instances: func() ([]string, error) {
 			entries, err := os.ReadDir(home)
 			var names []string

@@ -53,7 +53,7 @@ func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
 	if opts.OlderThan <= 0 && opts.KeepSets < 0 {
 		return res, ErrNoCriterion
 	}
-	if err := s.validateNames(opts.Instances); err != nil {
+	if err := s.ValidNames(opts.Instances); err != nil {
 		return res, err
 	}
 	names := opts.Instances

@@ -29,7 +29,7 @@ type Set struct {
 // time. Names are validated before anything is read. A name without sets gives
 // none. Directory entries that are not sets, symbolic links included, are ignored.
 func (s Store) Sets(names []string) ([]Set, error) {
-	if err := s.validateNames(names); err != nil {
+	if err := s.ValidNames(names); err != nil {
 		return nil, err
 	}
 	if len(names) == 0 {

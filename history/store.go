@@ -28,8 +28,9 @@ type Store struct {
 	// InstanceDir returns the directory of an instance after validating its name.
 	// The directory need not exist.
 	InstanceDir func(name string) (string, error)
-	// ValidName returns an error for a name that cannot be an instance's.
-	ValidName func(name string) error
+	// ValidNames returns an error for the first name that cannot be an
+	// instance's, nil when every name can.
+	ValidNames func(names []string) error
 	// Instances lists the instances that exist.
 	Instances func() ([]string, error)
 }
@@ -97,21 +98,11 @@ func (s Store) preservedNames() ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() && s.ValidName(e.Name()) == nil {
+		if e.IsDir() && s.ValidNames([]string{e.Name()}) == nil {
 			names = append(names, e.Name())
 		}
 	}
 	return names, nil
-}
-
-// validateNames checks every name before anything is read.
-func (s Store) validateNames(names []string) error {
-	for _, name := range names {
-		if err := s.ValidName(name); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // fileIn stats the regular file name in dir for a listing; ok is false for a

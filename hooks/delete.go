@@ -28,7 +28,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 	if !ok || !h.KeepLogs {
 		return h.execDelete(ctx, inv)
 	}
-	if err := validateNames(parsed.Names); err != nil {
+	if err := limaadapter.ValidateNames(parsed.Names); err != nil {
 		return 1, err
 	}
 	var failed []error

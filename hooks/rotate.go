@@ -89,7 +89,10 @@ func (h Hooks) rotateBeforeStart(ctx context.Context, name string) error {
 // before anything is touched; a missing or running instance is an error, and so
 // is a failure to prune or compress after the logs were renamed.
 func (h Hooks) Rotate(ctx context.Context, names []string) error {
-	if err := validateNames(names); err != nil {
+	if len(names) == 0 {
+		return errors.New("no instance named")
+	}
+	if err := limaadapter.ValidateNames(names); err != nil {
 		return err
 	}
 	var errs []error
@@ -106,16 +109,4 @@ func (h Hooks) Rotate(ctx context.Context, names []string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func validateNames(names []string) error {
-	if len(names) == 0 {
-		return errors.New("no instance named")
-	}
-	for _, name := range names {
-		if err := limaadapter.ValidateName(name); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -67,6 +67,17 @@ func ValidateName(name string) error {
 	return nil
 }
 
+// ValidateNames returns ValidateName's error for the first of names Lima would
+// reject, or nil when it accepts them all (and for no names).
+func ValidateNames(names []string) error {
+	for _, name := range names {
+		if err := ValidateName(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // InstanceDir returns the directory of the instance name, $LIMA_HOME/NAME as
 // Lima's dirnames.InstanceDir gives it (the same layout as Lima v1.2.1), after
 // validating the name. It does not check that the instance exists.

@@ -46,7 +46,7 @@ func newStore(c *cli.Context) (history.Store, error) {
 		LogNames:    limaadapter.LogNames,
 		ConfigFile:  limaadapter.ConfigFile,
 		InstanceDir: limaadapter.InstanceDir,
-		ValidName:   limaadapter.ValidateName,
+		ValidNames:  limaadapter.ValidateNames,
 		Instances:   limaadapter.InstanceNames,
 	}, nil
 }
