@@ -35,9 +35,6 @@ type Store struct {
 	Instances func() ([]string, error)
 }
 
-// LogBase returns the short name of a log file name: "serial.log" -> "serial".
-func LogBase(name string) string { return strings.TrimSuffix(name, ".log") }
-
 // logOf names the log a file of an instance or a preserved set belongs to:
 // "serial" for serial.log, serial.3.log and serial.3.log.gz, "" for any other
 // file (lima.yaml).

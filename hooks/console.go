@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -39,7 +38,7 @@ func (h Hooks) runShowingConsole(ctx context.Context, name string, out io.Writer
 	var wg, ready sync.WaitGroup
 	var mu sync.Mutex // one whole line at a time on out
 	for _, file := range limaadapter.ConsoleLogs(dir) {
-		pw := &prefixWriter{out: out, mu: &mu, prefix: fmt.Sprintf("[%s %s] ", name, strings.TrimSuffix(file, ".log"))}
+		pw := &prefixWriter{out: out, mu: &mu, prefix: fmt.Sprintf("[%s %s] ", name, limaadapter.LogBase(file))}
 		path := filepath.Join(dir, file)
 		wg.Add(1)
 		ready.Add(1)

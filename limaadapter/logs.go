@@ -35,15 +35,31 @@ func InstanceNames() ([]string, error) {
 	return names, nil
 }
 
+// LogBase returns the short name of a log file name, without ".log":
+// "serial.log" -> "serial", "ha.stderr.log" -> "ha.stderr". Any other name is
+// returned unchanged.
+func LogBase(name string) string { return strings.TrimSuffix(name, ".log") }
+
 // LogBases returns the short names of Lima's logs, LogNames without ".log":
 // serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr, krunkit,
 // launchd.stdout, launchd.stderr.
 func LogBases() []string {
 	bases := make([]string, len(LogNames))
 	for i, name := range LogNames {
-		bases[i] = strings.TrimSuffix(name, ".log")
+		bases[i] = LogBase(name)
 	}
 	return bases
+}
+
+// LogName returns the file name in LogNames of the log whose short name is
+// base ("serial" -> "serial.log"); ok is false when Lima writes no such log.
+func LogName(base string) (name string, ok bool) {
+	for _, name := range LogNames {
+		if LogBase(name) == base {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // ConsoleLogs returns the file names of an instance's serial console logs, the one
@@ -58,6 +74,3 @@ func ConsoleLogs(dir string) []string {
 	}
 	return []string{filenames.SerialLog, filenames.SerialPCILog, filenames.SerialVirtioLog}
 }
-
-// Gone reports whether an Inspect error means the instance does not exist.
-func Gone(err error) bool { return errors.Is(err, ErrNoInstance) }

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -64,8 +64,8 @@ func logsAction(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("logs: --boot "+err.Error(), 2)
 	}
-	file := strings.TrimSuffix(c.String("file"), ".log")
-	if file != "" && !slices.Contains(limaadapter.LogBases(), file) {
+	file := limaadapter.LogBase(c.String("file"))
+	if _, ok := limaadapter.LogName(file); file != "" && !ok {
 		return cli.Exit(fmt.Sprintf("logs: --file %q is not one of Lima's logs: %s", c.String("file"), strings.Join(limaadapter.LogBases(), ", ")), 2)
 	}
 	if c.Int("lines") < 0 {
@@ -88,7 +88,7 @@ func logsAction(c *cli.Context) error {
 	}
 	consoles := limaadapter.ConsoleLogs(dir)
 	for i, f := range consoles {
-		consoles[i] = history.LogBase(f)
+		consoles[i] = limaadapter.LogBase(f)
 	}
 	boots, err := store.Boots(name)
 	if err != nil {
@@ -142,7 +142,7 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 		lima := limaadapter.Client{Limactl: limactlIfAny(c)}
 		opts.StopWhen = history.UntilStopped(func() (bool, error) {
 			inst, err := lima.Inspect(context.Background(), name)
-			if limaadapter.Gone(err) {
+			if errors.Is(err, limaadapter.ErrNoInstance) {
 				return true, nil
 			} else if err != nil {
 				return false, err
@@ -150,7 +150,8 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 			return inst.Stopped(), nil
 		}, time.Second)
 	}
-	return exitFor(store.Follow(ctx, name, file+".log", os.Stdout, opts))
+	logName, _ := limaadapter.LogName(file) // file is one of Lima's logs: --file was checked, consoles are
+	return exitFor(store.Follow(ctx, name, logName, os.Stdout, opts))
 }
 
 // limactlIfAny returns the real limactl when one is found; commands that only
