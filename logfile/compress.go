@@ -53,7 +53,7 @@ func cleanCompressTemps(dir string, bases map[string]int, o ops, res *RotateResu
 	slices.Sort(names)
 	var errs []error
 	for _, name := range names {
-		final, ok := isTempName(name)
+		final, ok := IsTempName(name)
 		if !ok {
 			continue
 		}
@@ -77,7 +77,7 @@ func cleanCompressTemps(dir string, bases map[string]int, o ops, res *RotateResu
 
 // compressFile replaces the plain generation file g with "<g>.gz", or finishes an interrupted
 // compression when both exist.
-func compressFile(dir string, g Name, o ops, res *RotateResult) error {
+func compressFile(dir string, g GenerationName, o ops, res *RotateResult) error {
 	plainName := g.String()
 	gz := g
 	gz.Compressed = true

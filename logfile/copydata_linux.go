@@ -32,9 +32,9 @@ func copyData(dst, src *os.File) (int64, error) {
 	var total int64
 	for {
 		var n int
-		var serr, cerr2 error
-		cerr := dc.Control(func(dfd uintptr) {
-			cerr2 = sc.Control(func(sfd uintptr) {
+		var serr, srcCtlErr error
+		dstCtlErr := dc.Control(func(dfd uintptr) {
+			srcCtlErr = sc.Control(func(sfd uintptr) {
 				for {
 					n, serr = unix.Sendfile(int(dfd), int(sfd), nil, copyChunk)
 					if !errors.Is(serr, unix.EINTR) && !errors.Is(serr, unix.EAGAIN) {
@@ -44,8 +44,8 @@ func copyData(dst, src *os.File) (int64, error) {
 			})
 		})
 		switch {
-		case cerr != nil || cerr2 != nil:
-			return total, errors.Join(cerr, cerr2)
+		case dstCtlErr != nil || srcCtlErr != nil:
+			return total, errors.Join(dstCtlErr, srcCtlErr)
 		case serr != nil && total == 0 && sendfileUnsupported(serr):
 			more, err := copyBuffered(dst, src, func(off, n int64) { writeback(total+off, n) })
 			return total + more, err

@@ -56,13 +56,13 @@ func moveGroup(o ops, group []*crossMove) error {
 	for _, m := range group {
 		m.tmp, m.err = copyToTemp(o, opCross, m.src, m.dst)
 	}
-	for _, m := range ok(group) {
+	for _, m := range pending(group) {
 		if err := m.tmp.syncClose(o.fsync); err != nil {
 			m.err = fileErr("move (syncing the copy to disk; the source is kept)", m.src, m.tmp.Name(), err)
 		}
 	}
 	placed := map[string][]*crossMove{} // by destination directory
-	for _, m := range ok(group) {
+	for _, m := range pending(group) {
 		if err := m.tmp.publish(o.rename); err != nil {
 			m.err = fileErr("move (renaming the copy into place; the source is kept)", m.src, m.dst, err)
 			continue
@@ -78,7 +78,7 @@ func moveGroup(o ops, group []*crossMove) error {
 		}
 	}
 	removed := map[string]bool{} // source directories
-	for _, m := range ok(group) {
+	for _, m := range pending(group) {
 		if err := o.remove(m.src); err != nil {
 			m.err = fileErr("remove after copying (the copy is complete; both files exist)", m.src, m.dst, err)
 			continue
@@ -104,8 +104,8 @@ func pathErrCause(err error, path string) error {
 	return err
 }
 
-// ok returns the moves of group that have not failed so far.
-func ok(group []*crossMove) []*crossMove {
+// pending returns the moves of group that have not failed so far.
+func pending(group []*crossMove) []*crossMove {
 	var out []*crossMove
 	for _, m := range group {
 		if m.err == nil {

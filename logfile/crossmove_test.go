@@ -27,7 +27,7 @@ func acrossOps() ops {
 
 // finalName is the name a path stands for: its base name, or the final name of a temporary file.
 func finalName(path string) string {
-	if final, ok := isTempName(filepath.Base(path)); ok {
+	if final, ok := IsTempName(filepath.Base(path)); ok {
 		return final
 	}
 	return filepath.Base(path)
@@ -197,7 +197,7 @@ func TestPreserveAcrossCrashAtEachStep(t *testing.T) {
 				found[name]++
 			}
 			for name, content := range snapshot(t, set) {
-				if _, ok := isTempName(name); ok {
+				if _, ok := IsTempName(name); ok {
 					continue
 				}
 				require.Equal(t, logs[name], content, "PARTIAL FILE under a final name: %s", name)
@@ -213,7 +213,7 @@ func TestPreserveAcrossCrashAtEachStep(t *testing.T) {
 			kept := map[string]string{}
 			for _, s := range testutil.DirNames(t, destParent) {
 				for name, content := range snapshot(t, filepath.Join(destParent, s)) {
-					_, isTemp := isTempName(name)
+					_, isTemp := IsTempName(name)
 					require.False(t, isTemp, "temporary file %s/%s left after the next run", s, name)
 					require.Equal(t, logs[name], content, name)
 					kept[name] = content

@@ -58,7 +58,7 @@ const tempMarker = ".tmp-"
 
 // createTemp creates a new empty file in dir, mode 0600, named "."+final+".tmp-"+16 hex digits: it
 // starts with a dot and ends in hex digits, so it never looks like a log ("*.log", "*.log.gz") or a
-// generation name, and isTempName recognizes it after a crash.
+// generation name, and IsTempName recognizes it after a crash.
 func createTemp(dir, final string) (*os.File, error) {
 	for range 100 {
 		name := fmt.Sprintf(".%s%s%016x", final, tempMarker, rand.Uint64())
@@ -71,8 +71,9 @@ func createTemp(dir, final string) (*os.File, error) {
 		Err: fs.ErrExist}
 }
 
-// isTempName reports whether name was made by createTemp, and for which final name.
-func isTempName(name string) (final string, ok bool) {
+// IsTempName reports whether name is a temporary file left by an interrupted copy, compression or
+// CreateAtomic (".<final name>.tmp-<16 hex digits>", made by createTemp), and for which final name.
+func IsTempName(name string) (final string, ok bool) {
 	i := strings.LastIndex(name, tempMarker)
 	if i < 2 || name[0] != '.' {
 		return "", false

@@ -11,9 +11,10 @@ const (
 	gzSuffix  = ".gz"
 )
 
-// Name is a parsed generation file name "<Base>.<N>.log", or "<Base>.<N>.log.gz" when Compressed
-// (Base "serial", "ha.stderr", ...). A valid Name has a non-empty Base without '/' or NUL and N >= 1.
-type Name struct {
+// GenerationName is a parsed generation file name "<Base>.<N>.log", or "<Base>.<N>.log.gz" when
+// Compressed (Base "serial", "ha.stderr", ...). A valid one has a non-empty Base without '/' or NUL
+// and N >= 1.
+type GenerationName struct {
 	Base       string
 	N          int
 	Compressed bool
@@ -22,27 +23,27 @@ type Name struct {
 // ParseGeneration parses a generation file name (a name, not a path). It is strict: N must be
 // decimal digits only, at least 1, without sign or leading zeros, and fit in an int; Base must be
 // non-empty and contain no '/' or NUL. Anything else, including a number too large for an int,
-// gives false. For every accepted name, ParseGeneration(n.String()) gives back the same Name and
+// gives false. For every accepted name, ParseGeneration(n.String()) gives back the same GenerationName and
 // n.String() is the input.
-func ParseGeneration(filename string) (Name, bool) {
+func ParseGeneration(filename string) (GenerationName, bool) {
 	rest, compressed := strings.CutSuffix(filename, gzSuffix)
 	rest, ok := strings.CutSuffix(rest, logSuffix)
 	if !ok {
-		return Name{}, false
+		return GenerationName{}, false
 	}
 	dot := strings.LastIndexByte(rest, '.')
 	if dot < 0 {
-		return Name{}, false
+		return GenerationName{}, false
 	}
 	base, num := rest[:dot], rest[dot+1:]
 	if !validBase(base) {
-		return Name{}, false
+		return GenerationName{}, false
 	}
 	n, ok := parseN(num)
 	if !ok {
-		return Name{}, false
+		return GenerationName{}, false
 	}
-	return Name{Base: base, N: n, Compressed: compressed}, true
+	return GenerationName{Base: base, N: n, Compressed: compressed}, true
 }
 
 // parseN accepts decimal digits only, no leading zero, value in [1, math.MaxInt].
@@ -67,8 +68,8 @@ func validBase(base string) bool {
 }
 
 // String returns the file name of n: "<Base>.<N>.log", plus ".gz" when Compressed. It is the inverse
-// of ParseGeneration for valid names; for an invalid Name the result does not parse.
-func (n Name) String() string {
+// of ParseGeneration for valid names; for an invalid GenerationName the result does not parse.
+func (n GenerationName) String() string {
 	s := n.Base + "." + strconv.Itoa(n.N) + logSuffix
 	if n.Compressed {
 		s += gzSuffix

@@ -15,36 +15,36 @@ func TestParseGeneration(t *testing.T) {
 	maxInt := strconv.Itoa(math.MaxInt)
 	tests := []struct {
 		in   string
-		want Name
+		want GenerationName
 		ok   bool
 	}{
-		{"serial.1.log", Name{Base: "serial", N: 1}, true},
-		{"ha.stderr.12.log", Name{Base: "ha.stderr", N: 12}, true},
-		{"serialv.3.log.gz", Name{Base: "serialv", N: 3, Compressed: true}, true},
-		{"x.log.3.log", Name{Base: "x.log", N: 3}, true},
-		{"serial.1.2.log", Name{Base: "serial.1", N: 2}, true},
-		{"x." + maxInt + ".log", Name{Base: "x", N: math.MaxInt}, true},
-		{"serial.log", Name{}, false},
-		{"serial.0.log", Name{}, false},
-		{"serial.01.log", Name{}, false},
-		{"serial.+1.log", Name{}, false},
-		{"serial.-1.log", Name{}, false},
-		{"serial.1a.log", Name{}, false},
-		{"serial. 1.log", Name{}, false},
-		{"serial..log", Name{}, false},
-		{"serial.\u0661.log", Name{}, false}, // Arabic-Indic digit one
-		{".1.log", Name{}, false},
-		{"1.log", Name{}, false},
-		{"a/b.1.log", Name{}, false},
-		{"a\x00.1.log", Name{}, false},
-		{"serial.1.LOG", Name{}, false},
-		{"serial.1.log.gz.gz", Name{}, false},
-		{"serial.1.gz", Name{}, false},
-		{"serial.1.log.tmp", Name{}, false},
-		{".serial.1.log.gz.tmp-0123456789abcdef", Name{}, false},
-		{"x.99999999999999999999.log", Name{}, false},
-		{"x.9223372036854775808.log", Name{}, false}, // math.MaxInt64 + 1
-		{"", Name{}, false},
+		{"serial.1.log", GenerationName{Base: "serial", N: 1}, true},
+		{"ha.stderr.12.log", GenerationName{Base: "ha.stderr", N: 12}, true},
+		{"serialv.3.log.gz", GenerationName{Base: "serialv", N: 3, Compressed: true}, true},
+		{"x.log.3.log", GenerationName{Base: "x.log", N: 3}, true},
+		{"serial.1.2.log", GenerationName{Base: "serial.1", N: 2}, true},
+		{"x." + maxInt + ".log", GenerationName{Base: "x", N: math.MaxInt}, true},
+		{"serial.log", GenerationName{}, false},
+		{"serial.0.log", GenerationName{}, false},
+		{"serial.01.log", GenerationName{}, false},
+		{"serial.+1.log", GenerationName{}, false},
+		{"serial.-1.log", GenerationName{}, false},
+		{"serial.1a.log", GenerationName{}, false},
+		{"serial. 1.log", GenerationName{}, false},
+		{"serial..log", GenerationName{}, false},
+		{"serial.\u0661.log", GenerationName{}, false}, // Arabic-Indic digit one
+		{".1.log", GenerationName{}, false},
+		{"1.log", GenerationName{}, false},
+		{"a/b.1.log", GenerationName{}, false},
+		{"a\x00.1.log", GenerationName{}, false},
+		{"serial.1.LOG", GenerationName{}, false},
+		{"serial.1.log.gz.gz", GenerationName{}, false},
+		{"serial.1.gz", GenerationName{}, false},
+		{"serial.1.log.tmp", GenerationName{}, false},
+		{".serial.1.log.gz.tmp-0123456789abcdef", GenerationName{}, false},
+		{"x.99999999999999999999.log", GenerationName{}, false},
+		{"x.9223372036854775808.log", GenerationName{}, false}, // math.MaxInt64 + 1
+		{"", GenerationName{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(strconv.Quote(tt.in), func(t *testing.T) {
@@ -64,7 +64,7 @@ func TestActiveName(t *testing.T) {
 }
 
 // FuzzParseGeneration checks both round trips: every accepted name prints back to itself and
-// parses to the same Name, and every valid Name built from the input parses back from its String.
+// parses to the same GenerationName, and every valid one built from the input parses back from its String.
 // Seeds are in testdata/fuzz/FuzzParseGeneration.
 func FuzzParseGeneration(f *testing.F) {
 	for _, s := range []string{"serial.1.log", "ha.stderr.7.log.gz", "x.01.log", "x.-1.log", ".1.log"} {
@@ -76,13 +76,13 @@ func FuzzParseGeneration(f *testing.F) {
 				t.Fatalf("ParseGeneration(%q) = %+v, String() = %q", s, n, n.String())
 			}
 			if n.N < 1 || !validBase(n.Base) {
-				t.Fatalf("ParseGeneration(%q) accepted an invalid Name %+v", s, n)
+				t.Fatalf("ParseGeneration(%q) accepted an invalid GenerationName %+v", s, n)
 			}
 		}
 		if !validBase(s) {
 			return
 		}
-		for _, want := range []Name{{Base: s, N: 1}, {Base: s, N: len(s) + 1, Compressed: true}, {Base: s, N: math.MaxInt}} {
+		for _, want := range []GenerationName{{Base: s, N: 1}, {Base: s, N: len(s) + 1, Compressed: true}, {Base: s, N: math.MaxInt}} {
 			got, ok := ParseGeneration(want.String())
 			if !ok || got != want {
 				t.Fatalf("ParseGeneration(%q) = %+v, %v; want %+v", want.String(), got, ok, want)

@@ -1,16 +1,13 @@
 package logfile
 
-import (
-	"errors"
-	"sync"
-)
+import "sync"
 
 // LockDir takes an exclusive lock on the directory dir, waiting as long as another process (or
 // another LockDir call in this process) holds it. A symlink to a directory locks that directory;
 // a non-directory fails with ENOTDIR. The lock is released by calling unlock (safe to call more
 // than once) or when the process exits, so a crashed holder never leaves a stale lock. The lock is
 // not inherited by child processes and not held across an exec. Locks are advisory: they exclude
-// only other LockDir/TryLockDir callers.
+// only other LockDir callers.
 //
 // On Unix it is flock(2) on dir's own close-on-exec descriptor: no lock file is created, so the
 // directory is left exactly as it was.
@@ -22,20 +19,8 @@ import (
 // holders lock two different files); its name starts with a dot, so neither Lima nor limactl-logkeep
 // takes it for an instance or a set. The handle is not inheritable.
 func LockDir(dir string) (unlock func() error, err error) {
-	return lockDir(dir, true)
+	return lockDir(dir)
 }
-
-// TryLockDir is LockDir without waiting: ok is false (and err nil) when another holder has the lock.
-func TryLockDir(dir string) (unlock func() error, ok bool, err error) {
-	unlock, err = lockDir(dir, false)
-	if errors.Is(err, errLockBusy) {
-		return nil, false, nil
-	}
-	return unlock, err == nil, err
-}
-
-// errLockBusy is lockDir's error when it must not wait and another holder has the lock.
-var errLockBusy = errors.New("the lock is held by another holder")
 
 // onceUnlock returns an unlock function that calls release once, turning its error into a
 // *FileError naming dir, and returns that same error on later calls.

@@ -1,15 +1,13 @@
 package logfile
 
 import (
-	"errors"
 	"path/filepath"
 
 	"golang.org/x/sys/windows"
 )
 
-// lockDir takes LockFileEx on dir's lock file (see LockDir), waiting when wait is true;
-// otherwise a lock held elsewhere fails with errLockBusy.
-func lockDir(dir string, wait bool) (func() error, error) {
+// lockDir takes LockFileEx on dir's lock file (see LockDir), waiting while another holder has it.
+func lockDir(dir string) (func() error, error) {
 	d, err := openDir(dir) // the same ENOTDIR and not-exist errors as on Unix
 	if err != nil {
 		return nil, fileErr("lock directory", dir, "", err)
@@ -23,15 +21,9 @@ func lockDir(dir string, wait bool) (func() error, error) {
 	if err != nil {
 		return nil, fileErr("lock directory", dir, path, err)
 	}
-	flags := uint32(windows.LOCKFILE_EXCLUSIVE_LOCK)
-	if !wait {
-		flags |= windows.LOCKFILE_FAIL_IMMEDIATELY
-	}
-	if err := windows.LockFileEx(h, flags, 0, 1, 0, new(windows.Overlapped)); err != nil {
+	err = windows.LockFileEx(h, windows.LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, new(windows.Overlapped))
+	if err != nil {
 		windows.CloseHandle(h)
-		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-			return nil, errLockBusy
-		}
 		return nil, fileErr("lock directory", dir, path, err)
 	}
 	return onceUnlock(dir, func() error {

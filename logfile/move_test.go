@@ -123,7 +123,7 @@ func TestTempNamesNeverLookLikeLogs(t *testing.T) {
 		require.NoError(t, err)
 		name := filepath.Base(f.Name())
 		require.NoError(t, f.Close())
-		got, ok := isTempName(name)
+		got, ok := IsTempName(name)
 		assert.True(t, ok, name)
 		assert.Equal(t, final, got)
 		_, isGen := ParseGeneration(name)
@@ -131,7 +131,7 @@ func TestTempNamesNeverLookLikeLogs(t *testing.T) {
 		assert.NotRegexp(t, `\.log(\.gz)?$`, name)
 	}
 	for _, name := range []string{"serial.log", ".serial.log.tmp-", ".serial.log.tmp-0123456789ABCDEF", "x.tmp-0123456789abcdef", "..tmp-0123456789abcdef"} {
-		_, ok := isTempName(name)
+		_, ok := IsTempName(name)
 		assert.False(t, ok, name)
 	}
 }

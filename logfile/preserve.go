@@ -327,7 +327,7 @@ func cleanLeftovers(destParent string, o ops, res *PreserveResult) error {
 		}
 		left := len(names)
 		for _, name := range names {
-			if _, ok := isTempName(name); !ok {
+			if _, ok := IsTempName(name); !ok {
 				continue
 			}
 			removed, err := removeTemp(o, filepath.Join(dir, name))

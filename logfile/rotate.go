@@ -113,7 +113,7 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	for _, name := range present {
 		base, _ := activeBase(name)
 		src := filepath.Join(dir, name)
-		dst := filepath.Join(dir, Name{Base: base, N: n}.String())
+		dst := filepath.Join(dir, GenerationName{Base: base, N: n}.String())
 		err := o.rename(src, dst)
 		switch {
 		case err == nil:
@@ -170,13 +170,13 @@ func exists(path string) bool {
 // generationFiles lists the regular generation files of bases in dir by N, reporting non-regular
 // ones in res.Skipped. File types come from the directory listing (an lstat only where the
 // filesystem does not report them), so a large history costs one read of the directory.
-func generationFiles(dir string, bases map[string]int, res *RotateResult) (map[int][]Name, error) {
+func generationFiles(dir string, bases map[string]int, res *RotateResult) (map[int][]GenerationName, error) {
 	entries, err := readDirEntries(dir)
 	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	byN := map[int][]Name{}
+	byN := map[int][]GenerationName{}
 	for _, entry := range entries {
 		g, ok := ParseGeneration(entry.Name())
 		if !ok {

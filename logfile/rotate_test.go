@@ -161,7 +161,7 @@ func TestRotateSameGenerationForAllFiles(t *testing.T) {
 			assert.ElementsMatch(t, tt.active, res.Renamed)
 			for _, f := range tt.active {
 				base, _ := activeBase(f)
-				gen := filepath.Join(dir, Name{Base: base, N: tt.wantN}.String())
+				gen := filepath.Join(dir, GenerationName{Base: base, N: tt.wantN}.String())
 				assert.Equal(t, "current "+f, readFile(t, gen))
 				assert.NoFileExists(t, filepath.Join(dir, f))
 			}

@@ -50,8 +50,3 @@ func allDigits(s string) bool {
 	}
 	return true
 }
-
-// IsTempName reports whether name is a temporary file left by an interrupted copy,
-// compression or CreateAtomic (".<final name>.tmp-<16 hex digits>"), and for which
-// final name.
-func IsTempName(name string) (final string, ok bool) { return isTempName(name) }

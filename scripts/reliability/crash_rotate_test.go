@@ -271,7 +271,7 @@ func (c *rotateCase) check(t *testing.T, tr *trial, stage string, prunable, newN
 	}
 	found := map[*rotOrig]int{} // -> generation number where found (0: active)
 	seen := map[*rotOrig]bool{}
-	var plain []logfile.Name
+	var plain []logfile.GenerationName
 	gzipped := map[int]bool{}
 	for _, name := range listDir(t, c.dir) {
 		path := filepath.Join(c.dir, name)
