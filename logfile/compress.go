@@ -78,37 +78,52 @@ func cleanCompressTemps(dir string, bases map[string]int, o ops, res *RotateResu
 // compressFile replaces the plain generation file g with "<g>.gz", or finishes an interrupted
 // compression when both exist.
 func compressFile(dir string, g GenerationName, o ops, res *RotateResult) error {
-	plainName := g.String()
 	gz := g
 	gz.Compressed = true
-	gzName := gz.String()
-	plain, gzPath := filepath.Join(dir, plainName), filepath.Join(dir, gzName)
-
-	if gfi, err := os.Lstat(gzPath); err == nil {
-		if !gfi.Mode().IsRegular() {
-			res.Skipped = append(res.Skipped, Skip{Name: plainName,
-				Reason: gzName + " exists and is a " + fileKind(gfi.Mode()) + ": both kept"})
-			return nil
-		}
-		same, err := gunzipEquals(gzPath, plain)
-		if err != nil || !same {
-			why := "decompresses to different content"
-			if err != nil {
-				why = fmt.Sprintf("cannot be verified (%v)", err)
-			}
-			res.Skipped = append(res.Skipped, Skip{Name: plainName,
-				Reason: gzName + " also exists but " + why + ": both kept"})
-			return nil
-		}
-		if err := o.remove(plain); err != nil {
-			return fileErr("remove (verified identical to "+gzName+")", plain, "", err)
-		}
-		res.Compressed = append(res.Compressed, plainName)
-		return o.syncDirErr(dir)
-	} else if !errors.Is(err, os.ErrNotExist) {
+	gzPath := filepath.Join(dir, gz.String())
+	gfi, err := os.Lstat(gzPath)
+	switch {
+	case err == nil:
+		return finishCompression(dir, g, gfi, o, res)
+	case !errors.Is(err, os.ErrNotExist):
 		return fileErr("stat", gzPath, "", err)
 	}
+	return compressPlain(dir, g, o, res)
+}
 
+// finishCompression handles a plain generation g whose ".gz" form (gfi) also exists, after a
+// crash: the plain file is removed only if the ".gz" is a regular file that decompresses to
+// exactly its bytes; otherwise both are kept and reported in res.Skipped.
+func finishCompression(dir string, g GenerationName, gfi os.FileInfo, o ops, res *RotateResult) error {
+	plainName, gzName := g.String(), g.String()+gzSuffix
+	plain, gzPath := filepath.Join(dir, plainName), filepath.Join(dir, gzName)
+	if !gfi.Mode().IsRegular() {
+		res.Skipped = append(res.Skipped, Skip{Name: plainName,
+			Reason: gzName + " exists and is a " + fileKind(gfi.Mode()) + ": both kept"})
+		return nil
+	}
+	same, err := gunzipEquals(gzPath, plain)
+	if err != nil || !same {
+		why := "decompresses to different content"
+		if err != nil {
+			why = fmt.Sprintf("cannot be verified (%v)", err)
+		}
+		res.Skipped = append(res.Skipped, Skip{Name: plainName,
+			Reason: gzName + " also exists but " + why + ": both kept"})
+		return nil
+	}
+	if err := o.remove(plain); err != nil {
+		return fileErr("remove (verified identical to "+gzName+")", plain, "", err)
+	}
+	res.Compressed = append(res.Compressed, plainName)
+	return o.syncDirErr(dir)
+}
+
+// compressPlain gzips the plain generation g to "<g>.gz" (writeGzipAtomic), then removes the plain
+// file if it is still the very file that was compressed, unchanged.
+func compressPlain(dir string, g GenerationName, o ops, res *RotateResult) error {
+	plainName, gzName := g.String(), g.String()+gzSuffix
+	plain := filepath.Join(dir, plainName)
 	in, err := openRegular(plain)
 	if err != nil {
 		return fileErr("compress", plain, "", err)
@@ -118,10 +133,9 @@ func compressFile(dir string, g GenerationName, o ops, res *RotateResult) error 
 	if err != nil {
 		return fileErr("compress", plain, "", err)
 	}
-	if err := writeGzipAtomic(o, in, fi, plainName, gzPath); err != nil {
+	if err := writeGzipAtomic(o, in, fi, plainName, filepath.Join(dir, gzName)); err != nil {
 		return err
 	}
-	// Remove the plain file only if it is still the very file that was compressed, unchanged.
 	now, err := os.Lstat(plain)
 	if err != nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
 		res.Skipped = append(res.Skipped, Skip{Name: plainName,

@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"cmp"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,32 +34,50 @@ func ListGenerations(dir string, names []string) ([]Generation, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, err := listLogFiles(dir, order)
+	if err != nil {
+		return nil, err
+	}
+	byN := map[int][]FileInfo{}
+	for _, f := range files {
+		byN[f.n] = append(byN[f.n], f.info)
+	}
+	gens := make([]Generation, 0, len(byN))
+	for n, files := range byN {
+		gens = append(gens, Generation{N: n, Files: files})
+	}
+	slices.SortFunc(gens, func(a, b Generation) int { return cmp.Compare(genRank(a.N), genRank(b.N)) })
+	return gens, nil
+}
+
+// genRank orders generation numbers oldest first with the active set (0) last.
+func genRank(n int) int {
+	if n == 0 {
+		return math.MaxInt
+	}
+	return n
+}
+
+// logFile is a regular log file of ListGenerations with where it sorts: its generation n (0 when
+// active), the rank of its base in the names given, and whether it is the compressed form.
+type logFile struct {
+	info       FileInfo
+	n, rank    int
+	compressed bool
+}
+
+// listLogFiles returns the regular active and generation files in dir of the bases in order,
+// sorted by base rank, plain before compressed, then name (so each generation's files are in
+// order once grouped).
+func listLogFiles(dir string, order map[string]int) ([]logFile, error) {
 	entries, err := readDirNames(dir)
 	if err != nil {
 		return nil, err
 	}
-	type key struct {
-		rank       int
-		compressed bool
-	}
-	byN := map[int][]FileInfo{}
-	keys := map[string]key{}
+	var files []logFile
 	for _, name := range entries {
-		var n int
-		var k key
-		if g, ok := ParseGeneration(name); ok {
-			rank, mine := order[g.Base]
-			if !mine {
-				continue
-			}
-			n, k = g.N, key{rank, g.Compressed}
-		} else if base, ok := activeBase(name); ok {
-			rank, mine := order[base]
-			if !mine {
-				continue
-			}
-			n, k = 0, key{rank, false}
-		} else {
+		f, mine := classifyLog(name, order)
+		if !mine {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(dir, name))
@@ -71,38 +90,35 @@ func ListGenerations(dir string, names []string) ([]Generation, error) {
 		if !fi.Mode().IsRegular() {
 			continue
 		}
-		keys[name] = k
-		byN[n] = append(byN[n], FileInfo{Name: name, Size: fi.Size(), ModTime: fi.ModTime()})
+		f.info = FileInfo{Name: name, Size: fi.Size(), ModTime: fi.ModTime()}
+		files = append(files, f)
 	}
-	gens := make([]Generation, 0, len(byN))
-	for n, files := range byN {
-		slices.SortFunc(files, func(a, b FileInfo) int {
-			ka, kb := keys[a.Name], keys[b.Name]
-			if c := cmp.Compare(ka.rank, kb.rank); c != 0 {
-				return c
-			}
-			if ka.compressed != kb.compressed {
-				if kb.compressed {
-					return -1
-				}
-				return 1
-			}
-			return cmp.Compare(a.Name, b.Name)
-		})
-		gens = append(gens, Generation{N: n, Files: files})
-	}
-	slices.SortFunc(gens, func(a, b Generation) int {
-		switch {
-		case a.N == b.N:
-			return 0
-		case a.N == 0:
-			return 1
-		case b.N == 0:
-			return -1
+	slices.SortFunc(files, func(a, b logFile) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
+			return c
 		}
-		return cmp.Compare(a.N, b.N)
+		if a.compressed != b.compressed {
+			if b.compressed {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.info.Name, b.info.Name)
 	})
-	return gens, nil
+	return files, nil
+}
+
+// classifyLog reports whether name is a generation or active log of a base in order, and which.
+func classifyLog(name string, order map[string]int) (logFile, bool) {
+	if g, ok := ParseGeneration(name); ok {
+		rank, mine := order[g.Base]
+		return logFile{n: g.N, rank: rank, compressed: g.Compressed}, mine
+	}
+	if base, ok := activeBase(name); ok {
+		rank, mine := order[base]
+		return logFile{rank: rank}, mine
+	}
+	return logFile{}, false
 }
 
 // baseOrder validates active log names and maps each base to its position in names.

@@ -81,36 +81,19 @@ func Preserve(srcDir, destParent string, opts PreserveOptions) (PreserveResult, 
 }
 
 func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res PreserveResult, err error) {
-	for _, name := range opts.Copy {
-		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
-			return res, fmt.Errorf("preserve %s: %q to copy is not a plain file name", srcDir, name)
-		}
-	}
-	if err := checkDestOutsideSrc(srcDir, destParent); err != nil {
+	if err := checkPreserveArgs(srcDir, destParent, opts); err != nil {
 		return res, err
-	}
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
 	}
 	logs, errs, err := listLogs(srcDir, o, &res)
 	if err != nil {
 		return res, err
 	}
-
 	exists, err := checkDestParent(destParent)
-	if err != nil {
-		return res, err
+	if err != nil || (!exists && len(logs) == 0) {
+		return res, errors.Join(append(errs, err)...)
 	}
-	if !exists && len(logs) == 0 {
-		return res, errors.Join(errs...)
-	}
-	createdParent := !exists
 	if !exists {
-		if err := os.MkdirAll(destParent, 0o700); err != nil {
-			return res, fileErr("create directory", destParent, "", err)
-		}
-		if _, err := checkDestParent(destParent); err != nil {
+		if err := createDestParent(destParent); err != nil {
 			return res, err
 		}
 	}
@@ -126,30 +109,74 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	if err := cleanLeftovers(destParent, o, &res); err != nil {
 		errs = append(errs, err)
 	}
-	if len(logs) == 0 {
-		return res, errors.Join(errs...)
+	if len(logs) > 0 {
+		errs = append(errs, fillSet(srcDir, destParent, !exists, logs, opts, o, &res)...)
 	}
+	return res, errors.Join(errs...)
+}
 
+// checkPreserveArgs refuses opts.Copy names that are not plain file names and a destParent inside
+// srcDir, before anything is touched.
+func checkPreserveArgs(srcDir, destParent string, opts PreserveOptions) error {
+	for _, name := range opts.Copy {
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+			return fmt.Errorf("preserve %s: %q to copy is not a plain file name", srcDir, name)
+		}
+	}
+	return checkDestOutsideSrc(srcDir, destParent)
+}
+
+// createDestParent creates destParent and its missing parents (0700) and checks the result is a
+// real directory.
+func createDestParent(destParent string) error {
+	if err := os.MkdirAll(destParent, 0o700); err != nil {
+		return fileErr("create directory", destParent, "", err)
+	}
+	_, err := checkDestParent(destParent)
+	return err
+}
+
+// fillSet creates a new set directory, moves logs into it and copies opts.Copy after them. A set
+// into which nothing could be moved is removed again (dropEmptySet).
+func fillSet(srcDir, destParent string, createdParent bool, logs []string, opts PreserveOptions, o ops,
+	res *PreserveResult) []error {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	set, err := makeSetDir(destParent, now)
 	if err != nil {
-		return res, errors.Join(append(errs, err)...)
+		return []error{err}
 	}
-	moved, moveErrs := moveLogs(srcDir, set, logs, o)
+	moved, errs := moveLogs(srcDir, set, logs, o)
 	res.Moved = moved
-	errs = append(errs, moveErrs...)
-	if len(res.Moved) == 0 {
-		if err := o.remove(set); errors.Is(err, fs.ErrExist) { // ENOTEMPTY, EEXIST, ERROR_DIR_NOT_EMPTY
-			res.Dir = set // it holds copies whose sources had to be kept (errs says which)
-		} else if err != nil {
-			errs = append(errs, fileErr("remove empty set directory", set, "", err))
-			res.Dir = set
-		} else if createdParent {
-			o.remove(destParent) // only if still empty; leaving it is harmless
-		}
-		return res, errors.Join(errs...)
+	if len(moved) == 0 {
+		return append(errs, dropEmptySet(set, destParent, createdParent, o, res)...)
 	}
 	res.Dir = set
-	for _, name := range opts.Copy {
+	return append(errs, copyExtras(srcDir, set, opts.Copy, o, res)...)
+}
+
+// dropEmptySet removes set, into which nothing was moved, and destParent if this run created it
+// and it is empty. A set still holding copies whose sources had to be kept stays, in res.Dir.
+func dropEmptySet(set, destParent string, createdParent bool, o ops, res *PreserveResult) []error {
+	err := o.remove(set)
+	switch {
+	case errors.Is(err, fs.ErrExist): // ENOTEMPTY, EEXIST, ERROR_DIR_NOT_EMPTY
+		res.Dir = set // it holds copies whose sources had to be kept (the move errors say which)
+	case err != nil:
+		res.Dir = set
+		return []error{fileErr("remove empty set directory", set, "", err)}
+	case createdParent:
+		o.remove(destParent) // only if still empty; leaving it is harmless
+	}
+	return nil
+}
+
+// copyExtras copies the regular files names of srcDir into set (missing ones are ignored, others
+// reported in res.Skipped), adding each copied name to res.Copied.
+func copyExtras(srcDir, set string, names []string, o ops, res *PreserveResult) (errs []error) {
+	for _, name := range names {
 		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
 		fi, err := o.lstat(src)
 		switch {
@@ -168,7 +195,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 		}
 		res.Copied = append(res.Copied, name)
 	}
-	return res, errors.Join(errs...)
+	return errs
 }
 
 // moveLogs moves the logs named names from srcDir into set: a no-replace rename (o.move) for

@@ -86,30 +86,45 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 		return res, fmt.Errorf("rotate %s: MaxBackups is %d, must be at least 1 unless all logs are kept",
 			dir, opts.MaxBackups)
 	}
+	present, err := presentActive(dir, opts.Names, o, &res)
+	if err != nil || len(present) == 0 {
+		return res, err
+	}
+	n, err := NextGeneration(dir)
+	if err != nil {
+		return res, err
+	}
+	if errs := renameActive(dir, present, n, o, &res); len(errs) > 0 || len(res.Renamed) == 0 {
+		return res, errors.Join(errs...)
+	}
+	if err := housekeep(dir, bases, n, opts, o, &res); err != nil {
+		return res, fmt.Errorf("%w: %w", ErrHousekeeping, err)
+	}
+	return res, nil
+}
 
-	var present []string
-	for _, name := range opts.Names {
+// presentActive returns the names that exist in dir as regular files, adding other file types to
+// res.Skipped. Any stat error other than "does not exist" is returned before anything is changed.
+func presentActive(dir string, names []string, o ops, res *RotateResult) (present []string, err error) {
+	for _, name := range names {
 		path := filepath.Join(dir, name)
 		fi, err := o.lstat(path)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 		case err != nil:
-			return res, fileErr("stat", path, "", err)
+			return nil, fileErr("stat", path, "", err)
 		case !fi.Mode().IsRegular():
 			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
 		default:
 			present = append(present, name)
 		}
 	}
-	if len(present) == 0 {
-		return res, nil
-	}
+	return present, nil
+}
 
-	n, err := NextGeneration(dir)
-	if err != nil {
-		return res, err
-	}
-	var errs []error
+// renameActive renames each active log of present to generation n without replacing, then fsyncs
+// dir once if any was renamed. It returns one error per failed rename, plus the fsync's.
+func renameActive(dir string, present []string, n int, o ops, res *RotateResult) (errs []error) {
 	for _, name := range present {
 		base, _ := activeBase(name)
 		src := filepath.Join(dir, name)
@@ -126,28 +141,28 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	}
 	if len(res.Renamed) > 0 {
 		res.Generation = n
-		if err := o.syncDir(dir); err != nil {
-			errs = append(errs, fileErr("sync directory", dir, "", err))
+		if err := o.syncDirErr(dir); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 || len(res.Renamed) == 0 {
-		return res, errors.Join(errs...)
-	}
+	return errs
+}
 
+// housekeep prunes (unless opts.KeepAll) and compresses (with opts.Compress) the generations of
+// bases once generation newest is in place.
+func housekeep(dir string, bases map[string]int, newest int, opts RotateOptions, o ops, res *RotateResult) error {
+	var errs []error
 	if !opts.KeepAll {
-		if err := prune(dir, bases, opts.MaxBackups, o, &res); err != nil {
+		if err := prune(dir, bases, opts.MaxBackups, o, res); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if opts.Compress {
-		if err := compressOlder(dir, bases, n, o, &res); err != nil {
+		if err := compressOlder(dir, bases, newest, o, res); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return res, fmt.Errorf("%w: %w", ErrHousekeeping, errors.Join(errs...))
-	}
-	return res, nil
+	return errors.Join(errs...)
 }
 
 // skip adds name to Skipped unless it is already there (pruning and compression both look at
