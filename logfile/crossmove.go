@@ -21,10 +21,11 @@ type crossMove struct {
 
 const opCross = "move (copying across filesystems)"
 
-// moveAcross moves each file from m.src to m.dst, which are on different filesystems, in groups
-// of crossGroup files. For a group it
+// moveAcross moves each file from m.src to m.dst, which are on different filesystems. This is the
+// one description of the cross-filesystem protocol (Preserve and MoveFile use it). In groups of
+// crossGroup files, it
 //  1. copies every file to a temporary name next to its dst (copyToTemp: mode and modification
-//     time kept, writeback started during the copy, nothing waited for),
+//     time kept, writeback started during the copy, nothing waited for; memory use flat),
 //  2. fsyncs every copy, which then waits for the disk once for the whole group,
 //  3. renames every copy to its dst without replacing anything,
 //  4. fsyncs each destination directory once,
@@ -33,12 +34,12 @@ const opCross = "move (copying across filesystems)"
 //
 // A source is removed only after its copy is durable under its final name, so a crash at any point
 // leaves every file whole in its old place, its new place, or both; a partial copy only ever
-// exists under its temporary name. One file's failure does not stop the others: it sets that
-// file's err (a *FileError naming m.src and the step that failed), removes its temporary file and
-// leaves its source alone. A failed fsync of a destination directory fails every file renamed into
-// it (their sources are kept, so each is then in both places). The returned error is only about a
-// source directory whose fsync failed after its files were removed: those files count as moved,
-// but after a crash they may reappear in their old place too.
+// exists under its temporary name (which Preserve removes on its next run). One file's failure
+// does not stop the others: it sets that file's err (a *FileError naming m.src and the step that
+// failed), removes its temporary file and leaves its source alone. A failed fsync of a destination
+// directory fails every file renamed into it (their sources are kept, so each is in both places).
+// The returned error is only about a source directory whose fsync failed after its files were
+// removed: those files count as moved, but after a crash they may reappear in their old place.
 func moveAcross(o ops, moves []*crossMove) error {
 	var errs []error
 	for len(moves) > 0 {

@@ -7,18 +7,12 @@ import (
 	"syscall"
 )
 
-// MoveFile moves the regular file src to dst, never replacing an existing dst (the error then
-// satisfies errors.Is(err, fs.ErrExist)) and never following or moving a symbolic link or other
-// non-regular file (errors.Is(err, ErrNotRegular)). Within one filesystem it is a single no-replace
-// rename followed by an fsync of dst's directory. Across filesystems (EXDEV) it copies src to a
-// temporary name in dst's directory (".<dst name>.tmp-<hex>"; sendfile where the system has it,
-// with writeback started as the copy goes), gives the copy src's mode and modification time,
-// fsyncs it, renames it into place without replacing, fsyncs dst's directory, and only then
-// removes src and fsyncs src's directory. Memory use is flat whatever the size.
-//
-// Crash safety: at every point src is whole, or dst is whole, or both are (after the copy's rename
-// and before src's removal); a partial copy only ever exists under the temporary name, which Preserve
-// cleans up on its next run. src must not be written to while it is moved. Errors are *FileError.
+// MoveFile moves the regular file src to dst, never replacing an existing dst
+// (errors.Is(err, fs.ErrExist)) and never moving a symbolic link or other non-regular file
+// (errors.Is(err, ErrNotRegular)). Within one filesystem it is a no-replace rename and an fsync of
+// dst's directory; across filesystems it copies and removes src only once the copy is durable
+// under dst (see moveAcross), so a crash leaves src whole, dst whole, or both. src must not be
+// written to meanwhile. Errors are *FileError.
 func MoveFile(src, dst string) error {
 	return moveFile(src, dst, realOps())
 }
@@ -51,11 +45,10 @@ func renameMove(src, dst string) error {
 	return nil
 }
 
-// CopyFile copies the regular file src to dst with the same crash safety as MoveFile's cross-device
-// path: the data goes to a temporary name in dst's directory, is fsynced, and is renamed into place
-// without replacing an existing dst (errors.Is(err, fs.ErrExist)); dst's directory is then fsynced.
-// dst gets src's permission bits and modification time. src is never followed if it is a symbolic
-// link (errors.Is(err, ErrNotRegular)). Memory use is flat whatever the size. Errors are *FileError.
+// CopyFile copies the regular file src (never a symbolic link: errors.Is(err, ErrNotRegular)) to
+// dst with its mode and modification time. dst appears whole or not at all: the copy is written
+// to a temporary name, fsynced, and renamed without replacing an existing dst
+// (errors.Is(err, fs.ErrExist)), then dst's directory is fsynced. Errors are *FileError.
 func CopyFile(src, dst string) error {
 	return copyFile(src, dst, realOps())
 }

@@ -41,41 +41,21 @@ type PreserveResult struct {
 const setTimeLayout = "20060102T150405Z"
 
 // Preserve moves every regular "*.log" and "*.log.gz" file of srcDir into a new set directory
-// under destParent, then copies opts.Copy into it.
+// <destParent>/<UTC time>[.K] (mode 0700, never shared with another run), then copies opts.Copy
+// into it. Files keep their mode and modification time.
 //
-// Preconditions: the caller holds LockDir(srcDir), nothing writes the logs (the VM is stopped), and
-// destParent is used for the sets of srcDir only. Preserve itself takes LockDir(destParent), and
-// refuses a destParent that is srcDir or below it.
+// It assumes the caller holds LockDir(srcDir), nothing writes the logs (the VM is stopped), and
+// destParent holds the sets of srcDir only. It takes LockDir(destParent) itself and refuses a
+// destParent that is a symbolic link, or srcDir or inside it.
 //
-// Guarantees:
-//   - Leftovers of a crashed earlier run under destParent are removed first: temporary files of
-//     MoveFile/CopyFile (".<name>.tmp-<hex>") inside set directories, then set directories left
-//     empty. Nothing else under destParent is touched.
-//   - The set directory is created with os.Mkdir mode 0700 (missing parents with MkdirAll 0700), so
-//     it is never shared with another run and never pre-existing; destParent must not be a
-//     symbolic link. Files keep their mode and modification time.
-//   - No directory is created when there is nothing to keep, and a set directory into which nothing
-//     could be moved is removed again, with destParent if this call created it (Dir is then ""),
-//     unless it holds copies whose sources had to be kept (see below; Dir then names it).
-//   - Within one filesystem each log is moved by a no-replace rename, and the set directory is
-//     fsynced once after them all (if that fsync fails, the logs count as moved and one more
-//     *FileError names the set directory: after a crash some may be back, whole, in srcDir).
-//   - Across filesystems the logs are moved with MoveFile's guarantees, in groups of up to 64 so
-//     that the disk writes while the next files are copied: every log of a group is copied to a
-//     temporary name in the set (mode and modification time kept, writeback started as it goes),
-//     then every copy is fsynced, then each is renamed to its final name without replacing, then
-//     the set directory is fsynced, and only then are the sources removed and srcDir fsynced. A
-//     source is never removed before its copy is durable under its final name, so a crash at any
-//     point leaves every log whole in srcDir, in the set, or in both (the next run then preserves
-//     the one left in srcDir again, into a new set); a partial copy only ever has a temporary name.
-//     Memory use is flat whatever the sizes (no more than 1 MiB of buffer at a time).
-//   - One file's failure does not stop the others: the error is errors.Join of one *FileError per
-//     failed file (naming it and the step that failed; the file is then whole in srcDir), and
-//     Moved/Copied list what was kept. If the set directory cannot be fsynced after the copies were
-//     renamed into it, their sources are all kept and each such log is in both places. If srcDir
-//     cannot be fsynced after the removals, the logs count as moved and one more *FileError names
-//     srcDir. Symbolic links and non-regular files are never followed or moved; they are reported
-//     in Skipped.
+// No log is ever replaced or lost: after a failure or crash at any point each log is whole in
+// srcDir, in the set, or both, and a partial copy only ever has a temporary name, which the next
+// call removes first (with set directories left empty; nothing else under destParent is touched).
+// Across filesystems the logs are copied in groups, with flat memory use (see moveAcross). No
+// directory is left behind when nothing is kept. One file's failure does not stop the others: the
+// error joins one *FileError per file not moved (it is then whole in srcDir) or directory that
+// could not be fsynced; the result says what was moved, copied, skipped (symbolic links and other
+// non-regular files, never followed) and cleaned.
 func Preserve(srcDir, destParent string, opts PreserveOptions) (PreserveResult, error) {
 	return preserve(srcDir, destParent, opts, realOps())
 }

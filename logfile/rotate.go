@@ -47,31 +47,20 @@ type RotateResult struct {
 	Skipped []Skip
 }
 
-// Rotate starts a new generation in dir: every active log of opts.Names that exists as a regular
-// file is renamed to "<base>.<N>.log", the same N for all of them, N being NextGeneration(dir).
+// Rotate starts a new generation in dir: every active log of opts.Names that is a regular file is
+// renamed to "<base>.<N>.log", the same N = NextGeneration(dir) for all; then, unless
+// opts.KeepAll, it removes the files of all but the newest MaxBackups generations of those bases,
+// and with opts.Compress it gzips the generations older than N.
 //
-// Preconditions: dir exists, and the caller holds LockDir(dir) and makes sure nothing writes the
-// active logs (the VM is stopped).
+// It assumes dir exists, the caller holds LockDir(dir) and nothing writes the active logs.
 //
-// Guarantees:
-//   - Every active name is Lstat'ed before anything is changed: a stat error other than "does not
-//     exist" returns a *FileError naming that file, and nothing in dir has been touched.
-//   - If no active log exists, nothing is renamed, pruned, compressed or removed (Generation 0).
-//   - Renames never replace an existing file and never copy. Symbolic links and other non-regular
-//     files are never followed, renamed or removed; they are reported in Skipped.
-//   - A rename that fails is reported as a *FileError (joined with errors.Join if several) and the
-//     other active logs are still renamed; pruning and compression are then not done.
-//   - Pruning (unless KeepAll) keeps the newest MaxBackups distinct N among regular files
-//     "<base>.<N>.log[.gz]" of opts.Names' bases and removes the files of older N; no other file is
-//     ever removed.
-//   - With Compress, each older plain generation is gzipped to a temporary ".<name>.gz.tmp-<hex>",
-//     fsynced, renamed without replacing to "<name>.gz" (mode and modification time kept), and only
-//     then is the plain file removed. If both forms exist after a crash, the plain one is removed
-//     only when the ".gz" decompresses to identical bytes; otherwise both are kept and reported in
-//     Skipped. Temporary files of an interrupted compression are removed first (Cleaned).
-//   - A prune or compression failure is returned after all renames are done, wrapping
-//     ErrHousekeeping (the active logs are then safe as generation N); the result tells what
-//     happened either way.
+// Nothing is changed when an active log cannot be stat'ed or none exists (Generation 0). Renames
+// never replace; a ".gz" replaces its plain file only once it is durable, and after a crash only
+// if it decompresses to the same bytes (otherwise both are kept); leftover temporary files of a
+// compression are removed (Cleaned). Symbolic links and other non-regular files are never
+// followed, renamed or removed (Skipped). A failed rename is a *FileError; the other logs are
+// still renamed, but nothing is pruned or compressed. A prune or compression failure after the
+// renames wraps ErrHousekeeping (the logs are then safe as generation N).
 func Rotate(dir string, opts RotateOptions) (RotateResult, error) {
 	return rotate(dir, opts, realOps())
 }
