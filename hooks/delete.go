@@ -47,7 +47,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 				return status, err
 			}
 		}
-		if err := h.preserve(ctx, name); err != nil {
+		if err := h.preserve(name); err != nil {
 			failed = append(failed, err)
 		}
 	}
@@ -67,7 +67,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, false, 0, 1)
 	if !ok || !h.KeepLogs {
-		return h.Lima.Exec(inv.Argv()...)
+		return h.handOver(inv.Argv()...)
 	}
 	name := parsed.Names[0]
 	if err := limaadapter.ValidateName(name); err != nil {
@@ -75,7 +75,7 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 	}
 	inst, err := h.Lima.Inspect(ctx, name)
 	if errors.Is(err, limaadapter.ErrNoInstance) || (err == nil && inst.Protected) {
-		return h.Lima.Exec(inv.Argv()...) // limactl reports the missing or protected instance
+		return h.handOver(inv.Argv()...) // limactl reports the missing or protected instance
 	} else if err != nil {
 		return 1, inspectError(inv, name, err)
 	}
@@ -84,18 +84,18 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 			return status, err
 		}
 	}
-	if err := h.preserve(ctx, name); err != nil {
+	if err := h.preserve(name); err != nil {
 		if h.Strict {
 			return 1, fmt.Errorf("%w: %w\nNothing was reset (--strict)", ErrNotPreserved, err)
 		}
 		h.Log.Error(err)
 	}
-	return h.Lima.Exec(inv.Argv()...)
+	return h.handOver(inv.Argv()...)
 }
 
 // preserve moves the logs of the stopped instance name into a new preserved set
 // under LogsDir/<name>, holding the instance's lock.
-func (h Hooks) preserve(_ context.Context, name string) error {
+func (h Hooks) preserve(name string) error {
 	dir, err := limaadapter.InstanceDir(name)
 	if err != nil {
 		return err

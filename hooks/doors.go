@@ -35,7 +35,7 @@ func (h Hooks) Door(ctx context.Context, inv limaadapter.Invocation) (int, error
 			return 1, err
 		}
 	}
-	return h.Lima.Exec(inv.Argv()...)
+	return h.handOver(inv.Argv()...)
 }
 
 // doorIsUntouched reports whether the line of a door that may boot an instance

@@ -83,12 +83,9 @@ func (f *fakeLima) Run(_ context.Context, args ...string) (int, error) {
 	return f.runStatus, nil
 }
 
-func (f *fakeLima) Exec(args ...string) (int, error) {
+func (f *fakeLima) Exec(args ...string) error {
 	f.execs = append(f.execs, args)
-	if err := f.failed("Exec", args); err != nil {
-		return 1, err
-	}
-	return 0, nil
+	return f.failed("Exec", args)
 }
 
 // fixture is a LIMA_HOME with a fake Lima and hooks configured to use it.

@@ -28,8 +28,8 @@ type Lima interface {
 	// returns its exit status.
 	Run(ctx context.Context, args ...string) (int, error)
 	// Exec hands the process over to the real limactl with args as the last step
-	// of a command. The real implementation does not return on success.
-	Exec(args ...string) (int, error)
+	// of a command. The real implementation returns only on failure.
+	Exec(args ...string) error
 }
 
 // Hooks runs the lifecycle with one configuration. Its zero value is not usable:

@@ -80,7 +80,7 @@ func (h Hooks) rotateBeforeStart(ctx context.Context, name string) error {
 		h.Log.Warn(err)
 		return nil
 	case err != nil:
-		return notStartedError(name, err)
+		return fmt.Errorf("%w\n%w: starting instance %q would delete its logs; fix the cause and try again", err, ErrNotStarted, name)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package hooks
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"limactl-logkeep/limaadapter"
@@ -42,7 +41,7 @@ func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts Start
 		}
 		h.Log.Warn("Cannot tell which instance limactl start will boot; not showing its console")
 	}
-	return h.Lima.Exec(inv.Argv()...)
+	return h.handOver(inv.Argv()...)
 }
 
 // Restart stops the instance when it runs (forcibly with -f), rotates its logs
@@ -60,11 +59,11 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 		if verdict == limaadapter.Unknown && !opts.NoRotate {
 			h.warnAtRisk(inv)
 		}
-		return h.Lima.Exec(inv.Argv()...)
+		return h.handOver(inv.Argv()...)
 	}
 	inst, err := h.Lima.Inspect(ctx, line.Name)
 	if errors.Is(err, limaadapter.ErrNoInstance) {
-		return h.Lima.Exec(inv.Argv()...) // limactl reports it
+		return h.handOver(inv.Argv()...) // limactl reports it
 	} else if err != nil {
 		return 1, inspectError(inv, line.Name, err)
 	}
@@ -85,34 +84,5 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 	if opts.ShowConsole {
 		return h.runShowingConsole(ctx, line.Name, opts.ConsoleOut, argv)
 	}
-	return h.Lima.Exec(argv...)
-}
-
-// stop runs `limactl stop [-f] name` with the invocation's global flags.
-func (h Hooks) stop(ctx context.Context, inv limaadapter.Invocation, name string, force bool) (int, error) {
-	args := []string{name}
-	if force {
-		args = []string{"--force", name}
-	}
-	status, err := h.Lima.Run(ctx, inv.With("stop", args...)...)
-	if err != nil {
-		return 1, err
-	}
-	if status != 0 {
-		h.Log.Errorf("limactl stop %s failed (exit status %d); nothing else was done", name, status)
-	}
-	return status, nil
-}
-
-// inspectError is the error of a lifecycle command that stops because the
-// instance name could not be inspected.
-func inspectError(inv limaadapter.Invocation, name string, err error) error {
-	return fmt.Errorf("cannot tell the state of instance %q: %w\nNothing was done, because `limactl %s` could then lose its logs. "+
-		"Fix the cause and try again, or run `limactl %s %s` with the real limactl to let Lima go ahead without keeping them",
-		name, err, inv.Command, inv.Command, name)
-}
-
-func notStartedError(name string, err error) error {
-	return fmt.Errorf("%w\nThe instance was not started, because starting would delete the logs. "+
-		"Fix the cause and try again, or start without keeping them: limactl-logkeep start --no-rotate %s", err, name)
+	return h.handOver(argv...)
 }

@@ -23,7 +23,7 @@ func (h Hooks) StartAtLoginHint(_ context.Context, inv limaadapter.Invocation) (
 			}
 		}
 	}
-	return h.Lima.Exec(inv.Argv()...)
+	return h.handOver(inv.Argv()...)
 }
 
 // registeredBy returns the instance a start-at-login or autostart line
@@ -67,7 +67,7 @@ func registeredBy(inv limaadapter.Invocation) (string, bool) {
 func (h Hooks) execDelete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
 	if !ok || !slices.ContainsFunc(parsed.Names, hasDropIn) {
-		return h.Lima.Exec(inv.Argv()...)
+		return h.handOver(inv.Argv()...)
 	}
 	status, err := h.Lima.Run(ctx, inv.Argv()...)
 	if err != nil {

@@ -14,7 +14,7 @@ func (h Hooks) Wrap(ctx context.Context, argv []string) (int, error) {
 	inv := limaadapter.SplitCommand(argv)
 	hook, ok := h.hookFor(inv.Command)
 	if !ok {
-		return h.Lima.Exec(argv...)
+		return h.handOver(argv...)
 	}
 	return hook(ctx, inv)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -53,7 +54,7 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 	h := hooks.Hooks{
 		StdoutTTY:  stdout,
 		StdinTTY:   stdin,
-		Lima:       limaadapter.Client{FindLimactl: find},
+		Lima:       limaadapter.Client{Inspector: limaadapter.Inspector{FindLimactl: find}},
 		Log:        log,
 		MaxBackups: c.Int("max-backups"),
 		KeepLogs:   keepLogs(c),
@@ -67,7 +68,7 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 	if err != nil {
 		return hooks.Hooks{}, err
 	}
-	h.Lima = limaadapter.Client{Limactl: limaadapter.Limactl{Path: path}}
+	h.Lima = limaadapter.Client{Inspector: limaadapter.Inspector{Limactl: limaadapter.Limactl{Path: path}}}
 	if h.LogsDir = c.String("logs-dir"); h.LogsDir == "" {
 		if h.LogsDir, err = limaadapter.DefaultLogsDir(); err != nil {
 			return hooks.Hooks{}, err
@@ -79,6 +80,9 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 // exitWith turns a hook's result into the process' exit: limactl's status, or
 // an error message with status 1 (or the status the hook chose).
 func exitWith(status int, err error) error {
+	if errors.Is(err, hooks.ErrNotStarted) {
+		err = fmt.Errorf("%w, or start it without keeping them: limactl logkeep start --no-rotate INSTANCE", err)
+	}
 	if err != nil {
 		if status == 0 {
 			status = 1

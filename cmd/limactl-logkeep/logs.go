@@ -139,7 +139,7 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 	defer stop()
 	opts := history.FollowOptions{Lines: c.Int("lines")}
 	if c.Bool("until-stopped") {
-		lima := limaadapter.Client{Limactl: limactlIfAny(c)}
+		lima := limaadapter.Inspector{Limactl: limactlIfAny(c)}
 		opts.StopWhen = history.UntilStopped(func() (bool, error) {
 			inst, err := lima.Inspect(context.Background(), name)
 			if errors.Is(err, limaadapter.ErrNoInstance) {
