@@ -21,11 +21,14 @@ type ops struct {
 	fsync    func(f *os.File) error
 	syncDir  func(dir string) error
 	remove   func(path string) error
+	mkdir    func(path string, perm fs.FileMode) error
+	mkdirAll func(path string, perm fs.FileMode) error
 }
 
 func realOps() ops {
 	return ops{lstat: os.Lstat, rename: renameNoReplace, move: renameMove,
-		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove}
+		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove,
+		mkdir: os.Mkdir, mkdirAll: os.MkdirAll}
 }
 
 // syncDirErr is o.syncDir with the error as a *FileError naming dir.

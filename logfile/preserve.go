@@ -73,7 +73,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 		return res, errors.Join(append(errs, err)...)
 	}
 	if !exists {
-		if err := createDestParent(destParent); err != nil {
+		if err := createDestParent(destParent, o); err != nil {
 			return res, err
 		}
 	}
@@ -108,8 +108,8 @@ func checkPreserveArgs(srcDir, destParent string, opts PreserveOptions) error {
 
 // createDestParent creates destParent and its missing parents (0700) and checks the result is a
 // real directory.
-func createDestParent(destParent string) error {
-	if err := os.MkdirAll(destParent, 0o700); err != nil {
+func createDestParent(destParent string, o ops) error {
+	if err := o.mkdirAll(destParent, 0o700); err != nil {
 		return fileErr("create directory", destParent, "", err)
 	}
 	_, err := checkDestParent(destParent)
@@ -124,7 +124,7 @@ func fillSet(srcDir, destParent string, createdParent bool, logs []string, opts 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	set, err := makeSetDir(destParent, now)
+	set, err := makeSetDir(destParent, now, o)
 	if err != nil {
 		return []error{err}
 	}
@@ -289,8 +289,8 @@ func checkDestParent(destParent string) (bool, error) {
 	return true, nil
 }
 
-// makeSetDir creates <destParent>/<stamp>[.K] with os.Mkdir 0700, the first K that is free.
-func makeSetDir(destParent string, now time.Time) (string, error) {
+// makeSetDir creates <destParent>/<stamp>[.K] with o.mkdir 0700, the first K that is free.
+func makeSetDir(destParent string, now time.Time, o ops) (string, error) {
 	stamp := now.UTC().Format(setTimeLayout)
 	for k := 1; k <= 10000; k++ {
 		name := stamp
@@ -298,7 +298,7 @@ func makeSetDir(destParent string, now time.Time) (string, error) {
 			name += "." + strconv.Itoa(k)
 		}
 		path := filepath.Join(destParent, name)
-		err := os.Mkdir(path, 0o700)
+		err := o.mkdir(path, 0o700)
 		if err == nil {
 			return path, nil
 		}

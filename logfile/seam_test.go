@@ -180,6 +180,33 @@ func TestPreserveRemoveFaults(t *testing.T) {
 	})
 }
 
+func TestPreserveMkdirFaults(t *testing.T) {
+	eio := func(path string, _ fs.FileMode) error {
+		return &fs.PathError{Op: "mkdir", Path: path, Err: syscall.EIO}
+	}
+	t.Run("creating the logs directory fails", func(t *testing.T) {
+		src, destParent := t.TempDir(), filepath.Join(t.TempDir(), "vm")
+		writeFile(t, filepath.Join(src, "serial.log"), "boot")
+		o := realOps()
+		o.mkdirAll = eio
+		_, err := preserve(src, destParent, PreserveOptions{Now: setTime}, o)
+		requireFileErr(t, err, syscall.EIO, destParent)
+		assert.Equal(t, map[string]string{"serial.log": "boot"}, snapshot(t, src))
+		assert.NoDirExists(t, destParent)
+	})
+	t.Run("creating the set directory fails", func(t *testing.T) {
+		src, destParent := t.TempDir(), filepath.Join(t.TempDir(), "vm")
+		writeFile(t, filepath.Join(src, "serial.log"), "boot")
+		o := realOps()
+		o.mkdir = eio
+		res, err := preserve(src, destParent, PreserveOptions{Now: setTime}, o)
+		requireFileErr(t, err, syscall.EIO, filepath.Join(destParent, setStamp))
+		assert.Empty(t, res.Moved)
+		assert.Empty(t, res.Dir)
+		assert.Equal(t, map[string]string{"serial.log": "boot"}, snapshot(t, src))
+	})
+}
+
 func TestMoveFileFaults(t *testing.T) {
 	t.Run("move fails", func(t *testing.T) {
 		dir := t.TempDir()
