@@ -89,9 +89,9 @@ func moveGroup(o ops, group []*crossMove) error {
 	var errs []error
 	for dir := range removed {
 		if err := o.syncDir(dir); err != nil {
-			errs = append(errs, &FileError{Op: "sync directory", Path: dir, Err: fmt.Errorf(
+			errs = append(errs, fileErr("sync directory", dir, "", fmt.Errorf(
 				"%w (the logs moved out of it are safe in their new place, but after a crash they may reappear here and be preserved again)",
-				pathErrCause(err, dir))})
+				pathErrCause(err, dir))))
 		}
 	}
 	return joinErrs(errs)

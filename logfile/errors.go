@@ -56,6 +56,16 @@ func fileErr(op, path, dest string, err error) *FileError {
 	return &FileError{Op: op, Path: path, Dest: dest, Err: err}
 }
 
+// asFileError is fileErr for an err that may already be a *FileError naming the file: that one
+// is returned as it is.
+func asFileError(op, path, dest string, err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return fileErr(op, path, dest, err)
+}
+
 var errGenerationOverflow = errors.New("highest generation number is the largest int; " +
 	"rename or remove the file with the huge number")
 

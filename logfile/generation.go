@@ -110,8 +110,7 @@ func NextGeneration(dir string) (int, error) {
 		}
 	}
 	if highest == math.MaxInt {
-		return 0, &FileError{Op: "number next generation in", Path: dir,
-			Err: errGenerationOverflow}
+		return 0, fileErr("number next generation in", dir, "", errGenerationOverflow)
 	}
 	return highest + 1, nil
 }

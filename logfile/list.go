@@ -127,10 +127,10 @@ func baseOrder(names []string) (map[string]int, error) {
 	for i, name := range names {
 		base, ok := activeBase(name)
 		if !ok {
-			return nil, &FileError{Op: "use as active log name", Path: name, Err: errBadActiveName}
+			return nil, fileErr("use as active log name", name, "", errBadActiveName)
 		}
 		if _, dup := order[base]; dup {
-			return nil, &FileError{Op: "use as active log name", Path: name, Err: errDuplicateName}
+			return nil, fileErr("use as active log name", name, "", errDuplicateName)
 		}
 		order[base] = i
 	}

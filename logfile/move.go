@@ -87,7 +87,7 @@ func copyToTemp(o ops, op, src, dst string) (*AtomicFile, error) {
 	}
 	out, err := CreateAtomic(dst)
 	if err != nil {
-		return nil, &FileError{Op: op, Path: src, Dest: dst, Err: err}
+		return nil, fileErr(op, src, dst, err)
 	}
 	if _, err := o.copyData(out.File, in); err != nil {
 		out.Abort()

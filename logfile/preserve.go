@@ -267,8 +267,8 @@ func checkDestOutsideSrc(srcDir, destParent string) error {
 		}
 	}
 	if inside {
-		return &FileError{Op: "preserve into", Path: destParent,
-			Err: fmt.Errorf("it is %s itself or inside it, where the logs would be deleted with it", srcDir)}
+		return fileErr("preserve into", destParent, "",
+			fmt.Errorf("it is %s itself or inside it, where the logs would be deleted with it", srcDir))
 	}
 	return nil
 }
@@ -283,8 +283,8 @@ func checkDestParent(destParent string) (bool, error) {
 	case err != nil:
 		return false, fileErr("stat", destParent, "", err)
 	case !fi.IsDir():
-		return false, &FileError{Op: "use as logs directory", Path: destParent,
-			Err: fmt.Errorf("it is a %s; move it away or choose another logs directory: %w", fileKind(fi.Mode()), syscall.ENOTDIR)}
+		return false, fileErr("use as logs directory", destParent, "",
+			fmt.Errorf("it is a %s; move it away or choose another logs directory: %w", fileKind(fi.Mode()), syscall.ENOTDIR))
 	}
 	return true, nil
 }
@@ -306,8 +306,8 @@ func makeSetDir(destParent string, now time.Time, o ops) (string, error) {
 			return "", fileErr("create set directory", path, "", err)
 		}
 	}
-	return "", &FileError{Op: "create set directory", Path: filepath.Join(destParent, stamp),
-		Err: errors.New("10000 sets with this time stamp already exist")}
+	return "", fileErr("create set directory", filepath.Join(destParent, stamp), "",
+		errors.New("10000 sets with this time stamp already exist"))
 }
 
 // cleanLeftovers removes temporary files in set directories of destParent, then set directories
@@ -355,13 +355,4 @@ func cleanLeftovers(destParent string, o ops, res *PreserveResult) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// asFileError returns err if it already is a *FileError, else wraps it in one.
-func asFileError(op, path, dest string, err error) error {
-	var fe *FileError
-	if errors.As(err, &fe) {
-		return err
-	}
-	return fileErr(op, path, dest, err)
 }
