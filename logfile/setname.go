@@ -1,6 +1,7 @@
 package logfile
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,25 +29,8 @@ func ParseSetName(name string) (t time.Time, k int, ok bool) {
 	return t.UTC(), k, true
 }
 
-// isSetDirName reports whether name has the form of a set directory Preserve creates:
-// 8 digits, "T", 6 digits, "Z", optionally "." and a number without a leading zero (the
-// regular expression ^[0-9]{8}T[0-9]{6}Z(\.[1-9][0-9]*)?$, written out so that no pattern is
-// compiled when the program starts).
-func isSetDirName(name string) bool {
-	stamp, suffix, hasSuffix := strings.Cut(name, ".")
-	if len(stamp) != 16 || stamp[8] != 'T' || stamp[15] != 'Z' ||
-		!allDigits(stamp[:8]) || !allDigits(stamp[9:15]) {
-		return false
-	}
-	return !hasSuffix || (suffix != "" && suffix[0] != '0' && allDigits(suffix))
-}
+// setDirName is the form of a set directory Preserve creates, "<UTC YYYYMMDDTHHMMSSZ>[.K]".
+var setDirName = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z(\.[1-9][0-9]*)?$`)
 
-// allDigits reports whether s is made of ASCII digits only (true for "").
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isSetDirName reports whether name has the form of a set directory Preserve creates.
+func isSetDirName(name string) bool { return setDirName.MatchString(name) }
