@@ -96,11 +96,13 @@ func TestBootsOfAMissingInstanceSaysWhereItsLogsMayBe(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.Contains(t, err.Error(), filepath.Join(fx.home, "ghost"))
 	assert.NotContains(t, err.Error(), "preserved")
+	assert.NotErrorIs(t, err, ErrHasPreserved)
 
 	fx.set(t, "ghost", "20260101T000000Z", map[string]string{"serial.log": "x"})
 	_, err = fx.store.Boots("ghost")
 	require.ErrorIs(t, err, ErrNotFound)
-	assert.Contains(t, err.Error(), "limactl logkeep preserved ghost")
+	require.ErrorIs(t, err, ErrHasPreserved)
+	assert.Contains(t, err.Error(), "it has 1 preserved set(s)")
 
 	_, err = fx.store.Boots("../etc")
 	require.Error(t, err)

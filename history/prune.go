@@ -13,7 +13,7 @@ import (
 
 // ErrNoCriterion means Prune was given neither OlderThan nor KeepSets, which would
 // select every set.
-var ErrNoCriterion = errors.New("say which sets to remove: --older-than DURATION and/or --keep-sets K")
+var ErrNoCriterion = errors.New("no criterion: give an age (OlderThan), a number of sets to keep (KeepSets), or both")
 
 // PruneOptions selects the preserved sets Prune removes. At least one criterion
 // must be given; with both, a set is removed only when both select it, so

@@ -15,6 +15,10 @@ import (
 // preserved set, or no such boot.
 var ErrNotFound = errors.New("no logs found")
 
+// ErrHasPreserved is wrapped, with ErrNotFound, when an instance directory is
+// missing but the instance has preserved sets, where its logs may be.
+var ErrHasPreserved = errors.New("preserved set(s)")
+
 // Store says where an installation keeps logs. Every field must be set, except
 // Instances (nil: no instance exists).
 type Store struct {
@@ -58,11 +62,11 @@ func (s Store) existingInstanceDir(name string) (string, error) {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		hint := ""
+		err := fmt.Errorf("%w: instance %q has no directory %s (deleted?)", ErrNotFound, name, dir)
 		if sets, _ := s.Sets([]string{name}); len(sets) > 0 {
-			hint = fmt.Sprintf("; it has %d preserved set(s): limactl logkeep preserved %s", len(sets), name)
+			err = fmt.Errorf("%w; it has %d %w", err, len(sets), ErrHasPreserved)
 		}
-		return "", fmt.Errorf("%w: instance %q has no directory %s (deleted?)%s", ErrNotFound, name, dir, hint)
+		return "", err
 	case err != nil:
 		return "", fmt.Errorf("cannot read instance %q: %w", name, err)
 	case !fi.IsDir():

@@ -168,5 +168,8 @@ func exitFor(err error) error {
 	if errors.As(err, &exit) {
 		return err
 	}
+	if errors.Is(err, history.ErrHasPreserved) {
+		return cli.Exit(err.Error()+": limactl logkeep preserved INSTANCE", 1)
+	}
 	return cli.Exit(err.Error(), 1)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/urfave/cli/v2"
 
+	"limactl-logkeep/history"
 	"limactl-logkeep/hooks"
 )
 
@@ -20,4 +21,10 @@ func TestExitWithAdvisesNoRotateWhenNotStarted(t *testing.T) {
 
 	err = exitWith(1, errors.New("other"))
 	require.NotContains(t, err.Error(), "--no-rotate")
+}
+
+func TestExitForNamesPreservedCommand(t *testing.T) {
+	err := exitFor(fmt.Errorf("%w: gone; it has 2 %w", history.ErrNotFound, history.ErrHasPreserved))
+	require.Contains(t, err.Error(), "it has 2 preserved set(s): limactl logkeep preserved INSTANCE")
+	require.NotContains(t, exitFor(history.ErrNotFound).Error(), "logkeep preserved")
 }

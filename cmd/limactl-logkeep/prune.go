@@ -55,7 +55,7 @@ func pruneAction(c *cli.Context) error {
 		}
 	}
 	if opts.OlderThan == 0 && opts.KeepSets < 0 {
-		return cli.Exit("prune: "+history.ErrNoCriterion.Error()+"; nothing was removed (add --dry-run to see what would go)", 2)
+		return cli.Exit("prune: say which sets to remove: --older-than DURATION and/or --keep-sets K; nothing was removed (add --dry-run to see what would go)", 2)
 	}
 	store, err := newStore(c)
 	if err != nil {
