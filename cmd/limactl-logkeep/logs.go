@@ -51,38 +51,24 @@ Examples:
 	}
 }
 
+// logsRequest is a logs command line, checked.
+type logsRequest struct {
+	name   string
+	sel    history.BootSelector
+	file   string // a short name of one of Lima's logs, or "" for the console
+	follow bool
+}
+
 func logsAction(c *cli.Context) error {
-	args, ok, err := positionalArgs(c)
-	if !ok || err != nil {
-		return err
-	}
-	if len(args) != 1 {
-		return cli.Exit("logs: name one instance (see --help)", 2)
-	}
-	name := args[0]
-	sel, err := history.ParseBootSelector(c.String("boot"))
+	req, err := parseLogsArgs(c)
 	if err != nil {
-		return cli.Exit("logs: --boot "+err.Error(), 2)
-	}
-	file := limaadapter.LogBase(c.String("file"))
-	if _, ok := limaadapter.LogName(file); file != "" && !ok {
-		return cli.Exit(fmt.Sprintf("logs: --file %q is not one of Lima's logs: %s", c.String("file"), strings.Join(limaadapter.LogBases(), ", ")), 2)
-	}
-	if c.Int("lines") < 0 {
-		return cli.Exit("logs: --lines must be 0 or more", 2)
-	}
-	follow := c.Bool("follow")
-	switch {
-	case c.Bool("until-stopped") && !follow:
-		return cli.Exit("logs: --until-stopped goes with --follow", 2)
-	case follow && (sel.ByGeneration || sel.Index != 0):
-		return cli.Exit("logs: --follow follows the current boot; leave out --boot", 2)
+		return err
 	}
 	store, err := newStore(c)
 	if err != nil {
 		return err
 	}
-	dir, err := limaadapter.InstanceDir(name)
+	dir, err := limaadapter.InstanceDir(req.name)
 	if err != nil {
 		return exitFor(err)
 	}
@@ -90,17 +76,53 @@ func logsAction(c *cli.Context) error {
 	for i, f := range consoles {
 		consoles[i] = limaadapter.LogBase(f)
 	}
-	boots, err := store.Boots(name)
+	boots, err := store.Boots(req.name)
 	if err != nil {
 		return exitFor(err)
 	}
-	if follow {
-		return followLogs(c, store, name, file, consoles, boots)
+	if req.follow {
+		return followLogs(c, store, req.name, req.file, consoles, boots)
 	}
-	boot, err := history.Select(boots, sel)
+	return printLog(c, req, consoles, boots)
+}
+
+// parseLogsArgs checks the instance and the flags of a logs command line.
+func parseLogsArgs(c *cli.Context) (logsRequest, error) {
+	args, ok, err := positionalArgs(c)
+	if !ok || err != nil {
+		return logsRequest{}, err
+	}
+	if len(args) != 1 {
+		return logsRequest{}, cli.Exit("logs: name one instance (see --help)", 2)
+	}
+	req := logsRequest{name: args[0], follow: c.Bool("follow")}
+	if req.sel, err = history.ParseBootSelector(c.String("boot")); err != nil {
+		return logsRequest{}, cli.Exit("logs: --boot "+err.Error(), 2)
+	}
+	req.file = limaadapter.LogBase(c.String("file"))
+	if _, ok := limaadapter.LogName(req.file); req.file != "" && !ok {
+		return logsRequest{}, cli.Exit(fmt.Sprintf("logs: --file %q is not one of Lima's logs: %s", c.String("file"), strings.Join(limaadapter.LogBases(), ", ")), 2)
+	}
+	if c.Int("lines") < 0 {
+		return logsRequest{}, cli.Exit("logs: --lines must be 0 or more", 2)
+	}
+	switch {
+	case c.Bool("until-stopped") && !req.follow:
+		return logsRequest{}, cli.Exit("logs: --until-stopped goes with --follow", 2)
+	case req.follow && (req.sel.ByGeneration || req.sel.Index != 0):
+		return logsRequest{}, cli.Exit("logs: --follow follows the current boot; leave out --boot", 2)
+	}
+	return req, nil
+}
+
+// printLog prints the log req asks for from the boot it selects, the console
+// chosen among consoles when req names no file.
+func printLog(c *cli.Context, req logsRequest, consoles []string, boots []history.Boot) error {
+	boot, err := history.Select(boots, req.sel)
 	if err != nil {
-		return exitFor(fmt.Errorf("instance %q: %w", name, err))
+		return exitFor(fmt.Errorf("instance %q: %w", req.name, err))
 	}
+	file := req.file
 	if file == "" {
 		if file, err = history.ChooseConsole(boot, consoles); err != nil {
 			return exitFor(err)
@@ -116,7 +138,7 @@ func logsAction(c *cli.Context) error {
 		if file != "" {
 			what = "no " + file + " log"
 		}
-		return cli.Exit(fmt.Sprintf("boot %s of instance %q has %s; it has: %s (choose one with --file)", sel, name, what, strings.Join(have, ", ")), 1)
+		return cli.Exit(fmt.Sprintf("boot %s of instance %q has %s; it has: %s (choose one with --file)", req.sel, req.name, what, strings.Join(have, ", ")), 1)
 	}
 	return exitFor(history.WriteLog(os.Stdout, f, c.Int("lines")))
 }
