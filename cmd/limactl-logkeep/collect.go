@@ -67,34 +67,61 @@ func collectAction(c *cli.Context) error {
 	if !ok || err != nil {
 		return err
 	}
-	out := c.String("output")
-	if out == "" {
-		return cli.Exit("collect: say where to write the bundle with -o FILE.tar.gz", 2)
-	}
-	if out, err = filepath.Abs(out); err != nil {
-		return exitFor(err)
-	}
-	if fi, err := os.Lstat(out); err == nil {
-		switch {
-		case fi.IsDir():
-			return cli.Exit(fmt.Sprintf("collect: %s is a directory; give a file name, e.g. %s", out, filepath.Join(out, "lima-logs.tar.gz")), 1)
-		case !c.Bool("force"):
-			return cli.Exit(fmt.Sprintf("collect: %s already exists; choose another name, or add --force to replace it", out), 1)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return exitFor(fmt.Errorf("collect: cannot check %s: %w", out, err))
+	out, err := collectOutput(c)
+	if err != nil {
+		return err
 	}
 	store, err := newStore(c)
 	if err != nil {
 		return err
 	}
-	log, _ := newLogger(c)
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	m, err := writeBundle(ctx, c, store, names, out)
+	if errors.Is(err, context.Canceled) {
+		return cli.Exit("collect: interrupted; nothing was written to "+out, 130)
+	} else if err != nil {
+		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s", err, out))
+	}
+	var size int64
+	if fi, _ := os.Stat(out); fi != nil {
+		size = fi.Size()
+	}
+	fmt.Printf("Wrote %s: %d files of %d instance(s), %s\n", out, len(m.Files), len(m.Instances), history.HumanSize(size))
+	return nil
+}
 
+// collectOutput returns the absolute path of -o FILE, checking that it is not a
+// directory and, without --force, that it does not exist.
+func collectOutput(c *cli.Context) (string, error) {
+	out := c.String("output")
+	if out == "" {
+		return "", cli.Exit("collect: say where to write the bundle with -o FILE.tar.gz", 2)
+	}
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return "", exitFor(err)
+	}
+	if fi, err := os.Lstat(out); err == nil {
+		switch {
+		case fi.IsDir():
+			return "", cli.Exit(fmt.Sprintf("collect: %s is a directory; give a file name, e.g. %s", out, filepath.Join(out, "lima-logs.tar.gz")), 1)
+		case !c.Bool("force"):
+			return "", cli.Exit(fmt.Sprintf("collect: %s already exists; choose another name, or add --force to replace it", out), 1)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", exitFor(fmt.Errorf("collect: cannot check %s: %w", out, err))
+	}
+	return out, nil
+}
+
+// writeBundle writes the bundle of names to out atomically: out appears whole
+// or, on any error, not at all (an existing out is replaced only with --force).
+func writeBundle(ctx context.Context, c *cli.Context, store history.Store, names []string, out string) (history.Manifest, error) {
+	log, _ := newLogger(c)
 	file, err := logfile.CreateAtomic(out)
 	if err != nil {
-		return exitFor(fmt.Errorf("collect: %w; check that the directory exists and is writable", err))
+		return history.Manifest{}, fmt.Errorf("%w; check that the directory exists and is writable", err)
 	}
 	defer file.Abort()
 	buf := bufio.NewWriterSize(file, 256<<10)
@@ -114,18 +141,7 @@ func collectAction(c *cli.Context) error {
 	if err == nil {
 		err = file.Commit(c.Bool("force"))
 	}
-	if errors.Is(err, context.Canceled) {
-		return cli.Exit("collect: interrupted; nothing was written to "+out, 130)
-	} else if err != nil {
-		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s", err, out))
-	}
-	fi, _ := os.Stat(out)
-	var size int64
-	if fi != nil {
-		size = fi.Size()
-	}
-	fmt.Printf("Wrote %s: %d files of %d instance(s), %s\n", out, len(m.Files), len(m.Instances), history.HumanSize(size))
-	return nil
+	return m, err
 }
 
 // bundlePrefix names the archive's top directory after its file: "bug.tar.gz" -> "bug".
