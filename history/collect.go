@@ -153,10 +153,7 @@ func itemsOf(dir string, files []File) []item {
 // and in the manifest's "skipped"; any other failure, or ctx being done, returns an
 // error and leaves w with an incomplete archive. Nothing is changed on disk.
 func (s Store) Collect(ctx context.Context, w io.Writer, opts CollectOptions) (Manifest, error) {
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
+	now := nowOr(opts.Now)
 	m := Manifest{Format: ManifestFormat, Created: now.UTC(), ToolVersion: opts.ToolVersion,
 		Instances: []ManifestInstance{}, Files: []ManifestFile{}, Skipped: []ManifestSkip{}}
 	items, err := s.plan(opts, &m)

@@ -63,10 +63,7 @@ func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
 			return res, err
 		}
 	}
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
+	now := nowOr(opts.Now)
 	var errs []error
 	for _, name := range names {
 		if err := s.pruneInstance(name, opts, now, &res); err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"limactl-logkeep/logfile"
 )
@@ -50,6 +51,15 @@ func logOf(name string) string {
 		return base
 	}
 	return ""
+}
+
+// nowOr returns t, or time.Now() when t is zero: the default of the options'
+// Now fields.
+func nowOr(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
 }
 
 // existingInstanceDir returns the directory of instance name when it exists, or

@@ -14,8 +14,14 @@ import (
 
 // keepLogs reports --keep-logs, also on when $RDD_KEEP_LOGS is non-empty.
 func keepLogs(c *cli.Context) bool {
-	return c.Bool("keep-logs") || os.Getenv(envKeepLogs) != ""
+	return c.Bool("keep-logs") || envOn(envKeepLogs)
 }
+
+// envOn reports whether the switch variable name is set and non-empty: the rule
+// of RDD_KEEP_LOGS (Rancher Desktop's) and LIMA_LOGKEEP_STRICT, which urfave/cli
+// would reject when set to anything but a boolean word. Every other variable is
+// read by urfave/cli as the EnvVars of its flag (see globalFlags).
+func envOn(name string) bool { return os.Getenv(name) != "" }
 
 // newLogger returns the logger of limactl-logkeep's own messages, on stderr like
 // limactl's.
@@ -58,7 +64,7 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 		Log:        log,
 		MaxBackups: c.Int("max-backups"),
 		KeepLogs:   keepLogs(c),
-		Strict:     os.Getenv(envStrict) != "",
+		Strict:     envOn(envStrict),
 		Compress:   c.Bool("compress"),
 	}
 	if !forLifecycle {
