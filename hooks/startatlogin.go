@@ -87,7 +87,7 @@ func (h Hooks) bootOptions() []string {
 // which succeeds when there is nothing to rotate. A running or missing instance
 // is an error, so the service manager does not boot it, and so is a failure to
 // rename a log; a failure after every log was renamed (pruning, compressing) is
-// a warning: the logs are safe.
+// a warning: the logs are safe. Any error but ErrRunning wraps ErrNotStarted.
 func (h Hooks) RotateBeforeBoot(ctx context.Context, name string) error {
 	err := h.rotateIfStopped(ctx, name)
 	switch {
@@ -97,7 +97,7 @@ func (h Hooks) RotateBeforeBoot(ctx context.Context, name string) error {
 	case errors.Is(err, ErrRunning):
 		return fmt.Errorf("%w, started outside the service manager: not booting it again (stop it with limactl stop %s, then restart the service)", err, name)
 	case err != nil:
-		return fmt.Errorf("%w\nThe service manager will not boot it, because booting would delete its logs. Fix the cause, or stop keeping its boots: limactl logkeep start-at-login --enabled=false %s", err, name)
+		return fmt.Errorf("%w\n%w: the service manager will not boot instance %q, because booting would delete its logs; fix the cause", err, ErrNotStarted, name)
 	}
 	return nil
 }

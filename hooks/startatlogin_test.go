@@ -194,7 +194,8 @@ func TestRotateBeforeBoot(t *testing.T) {
 	assert.Equal(t, "boot 2", readFile(t, filepath.Join(dir, "serial.log")))
 	err := fx.hooks.RotateBeforeBoot(ctx, "vm9")
 	assert.ErrorIs(t, err, limaadapter.ErrNoInstance)
-	assert.ErrorContains(t, err, "start-at-login --enabled=false vm9")
+	assert.ErrorIs(t, err, ErrNotStarted)
+	assert.ErrorContains(t, err, `will not boot instance "vm9"`)
 }
 
 // Deleting through the wrapper removes the drop-in, only once limactl's delete

@@ -28,3 +28,12 @@ func TestExitForNamesPreservedCommand(t *testing.T) {
 	require.Contains(t, err.Error(), "it has 2 preserved set(s): limactl logkeep preserved INSTANCE")
 	require.NotContains(t, exitFor(history.ErrNotFound).Error(), "logkeep preserved")
 }
+
+func TestBeforeBootErrorNamesStartAtLoginNotNoRotate(t *testing.T) {
+	require.NoError(t, beforeBootError("vm", nil))
+	err := beforeBootError("vm", fmt.Errorf("cannot rotate\n%w: booting would delete", hooks.ErrNotStarted))
+	require.Contains(t, err.Error(), "limactl logkeep start-at-login --enabled=false vm")
+	require.NotContains(t, err.Error(), "--no-rotate")
+	err = beforeBootError("vm", hooks.ErrRunning)
+	require.NotContains(t, err.Error(), "start-at-login")
+}
