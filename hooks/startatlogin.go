@@ -147,7 +147,7 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 	}
 	limactl, err := limaadapter.UnitExecStart(unit)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, unit, fmt.Errorf("instance %q: %w (no %s): run `limactl start-at-login %s` first", name, ErrNotRegistered, unit, name)
+		return nil, unit, notRegistered(name, unit)
 	} else if err != nil {
 		return nil, unit, err
 	}
@@ -175,6 +175,12 @@ ExecStartPre=%s
 `, limaadapter.SystemdUnitName(name), name, limaadapter.SystemdQuote("LIMA_HOME="+limaHome), strings.Join(words, " "))
 }
 
+// notRegistered is the error for an instance name whose start-at-login entry,
+// path, Lima has not written.
+func notRegistered(name, path string) error {
+	return fmt.Errorf("instance %q: %w (no %s): run `limactl start-at-login %s` first", name, ErrNotRegistered, path, name)
+}
+
 // readPlist reads Lima's launchd agent of the instance name.
 func readPlist(name string, s ServiceBoots) ([]byte, string, error) {
 	path, err := limaadapter.LaunchdPlistPath(name, s.getenv)
@@ -183,7 +189,7 @@ func readPlist(name string, s ServiceBoots) ([]byte, string, error) {
 	}
 	plist, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, path, fmt.Errorf("instance %q: %w (no %s): run `limactl start-at-login %s` first", name, ErrNotRegistered, path, name)
+		return nil, path, notRegistered(name, path)
 	} else if err != nil {
 		return nil, path, fmt.Errorf("cannot read Lima's start-at-login agent: %w", err)
 	}
