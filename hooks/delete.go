@@ -11,7 +11,7 @@ import (
 )
 
 // ErrNotPreserved means some logs could not be preserved; with Strict nothing
-// is deleted.
+// is deleted or reset, and Delete and FactoryReset return it.
 var ErrNotPreserved = errors.New("logs not preserved")
 
 // Delete prepares `limactl delete [-f] INSTANCE...` and hands over to it with the
@@ -52,8 +52,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 		}
 	}
 	if len(failed) > 0 && h.Strict {
-		return 1, fmt.Errorf("%w: %w\nNothing was deleted (--strict). Fix the cause and try again, or delete without --strict to lose the logs listed",
-			ErrNotPreserved, errors.Join(failed...))
+		return 1, fmt.Errorf("%w: %w\nNothing was deleted (Strict); fix the cause and try again", ErrNotPreserved, errors.Join(failed...))
 	}
 	for _, err := range failed {
 		h.Log.Error(err)
@@ -86,7 +85,7 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 	}
 	if err := h.preserve(name); err != nil {
 		if h.Strict {
-			return 1, fmt.Errorf("%w: %w\nNothing was reset (--strict)", ErrNotPreserved, err)
+			return 1, fmt.Errorf("%w: %w\nNothing was reset (Strict); fix the cause and try again", ErrNotPreserved, err)
 		}
 		h.Log.Error(err)
 	}

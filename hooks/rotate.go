@@ -59,7 +59,7 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%d files)", name, res.Generation, len(res.Renamed))
 	}
 	for _, pruned := range res.Pruned {
-		h.Log.Debugf("Pruned %s of instance %q (--max-backups %d)", pruned, name, h.MaxBackups)
+		h.Log.Debugf("Pruned %s of instance %q (keeping %d generations)", pruned, name, h.MaxBackups)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)

@@ -84,10 +84,14 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 }
 
 // exitWith turns a hook's result into the process' exit: limactl's status, or
-// an error message with status 1 (or the status the hook chose).
+// an error message with status 1 (or the status the hook chose), with the flag
+// that lets a refused start or delete go ahead without keeping the logs.
 func exitWith(status int, err error) error {
-	if errors.Is(err, hooks.ErrNotStarted) {
+	switch {
+	case errors.Is(err, hooks.ErrNotStarted):
 		err = fmt.Errorf("%w, or start it without keeping them: limactl logkeep start --no-rotate INSTANCE", err)
+	case errors.Is(err, hooks.ErrNotPreserved):
+		err = fmt.Errorf("%w, or run it without --strict (and $%s unset) to lose the logs listed", err, envStrict)
 	}
 	if err != nil {
 		if status == 0 {

@@ -37,3 +37,8 @@ func TestBeforeBootErrorNamesStartAtLoginNotNoRotate(t *testing.T) {
 	err = beforeBootError("vm", hooks.ErrRunning)
 	require.NotContains(t, err.Error(), "start-at-login")
 }
+
+func TestExitWithAdvisesWithoutStrictWhenNotPreserved(t *testing.T) {
+	err := exitWith(1, fmt.Errorf("%w: disk full\nNothing was deleted (Strict)", hooks.ErrNotPreserved))
+	require.Contains(t, err.Error(), "without --strict (and $LIMA_LOGKEEP_STRICT unset)")
+}
