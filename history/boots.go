@@ -140,5 +140,5 @@ func Select(boots []Boot, sel BootSelector) (Boot, error) {
 		}
 		what = "generations " + strings.Join(gens, ", ")
 	}
-	return Boot{}, fmt.Errorf("%w %s (recorded: %s; see the boots command)", ErrNoBoot, sel, what)
+	return Boot{}, fmt.Errorf("%w %s (recorded: %s)", ErrNoBoot, sel, what)
 }

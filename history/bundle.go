@@ -123,7 +123,7 @@ func (b *bundle) write(name string, size int64, mod time.Time, r io.Reader, coun
 			}
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("it shrank while being read (%d of %d bytes); run collect again", size-left, size)
+			return nil, fmt.Errorf("%w: it shrank while being read (%d of %d bytes)", ErrChanged, size-left, size)
 		} else if err != nil {
 			return nil, err
 		}

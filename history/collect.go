@@ -144,13 +144,18 @@ func itemsOf(dir string, files []File) []item {
 	return items
 }
 
+// ErrChanged means a file changed while Collect was reading it, so the archive
+// would not hold what the manifest says; collecting again usually succeeds.
+var ErrChanged = errors.New("file changed while being read")
+
 // Collect writes a gzipped tar archive of the logs of opts.Instances to w: for
 // each instance its configuration, active and rotated logs (when its directory
 // exists) and preserved sets, then "limactl-version.txt" and, last, a
 // "manifest.json" listing every file with its size and sha256. Compressed
 // generations are stored decompressed. Memory use does not grow with the sizes of
 // the files. A file that cannot be opened is left out, reported through opts.Warn
-// and in the manifest's "skipped"; any other failure, or ctx being done, returns an
+// and in the manifest's "skipped"; a file that shrinks while read gives an error
+// wrapping ErrChanged; any other failure, or ctx being done, returns an
 // error and leaves w with an incomplete archive. Nothing is changed on disk.
 func (s Store) Collect(ctx context.Context, w io.Writer, opts CollectOptions) (Manifest, error) {
 	now := nowOr(opts.Now)

@@ -80,6 +80,8 @@ func collectAction(c *cli.Context) error {
 	m, err := writeBundle(ctx, c, store, names, out)
 	if errors.Is(err, context.Canceled) {
 		return cli.Exit("collect: interrupted; nothing was written to "+out, 130)
+	} else if errors.Is(err, history.ErrChanged) {
+		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s: run collect again", err, out))
 	} else if err != nil {
 		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s", err, out))
 	}

@@ -119,7 +119,9 @@ func parseLogsArgs(c *cli.Context) (logsRequest, error) {
 // chosen among consoles when req names no file.
 func printLog(c *cli.Context, req logsRequest, consoles []string, boots []history.Boot) error {
 	boot, err := history.Select(boots, req.sel)
-	if err != nil {
+	if errors.Is(err, history.ErrNoBoot) {
+		return exitFor(fmt.Errorf("instance %q: %w; list them with: limactl logkeep boots %s", req.name, err, req.name))
+	} else if err != nil {
 		return exitFor(fmt.Errorf("instance %q: %w", req.name, err))
 	}
 	file := req.file
