@@ -155,7 +155,7 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 	if err != nil {
 		return nil, unit, err
 	}
-	return h.dropIn(name, home, s.Logkeep, limactl), filepath.Join(unit+".d", limaadapter.DropInName), nil
+	return h.dropIn(name, home, s.Logkeep, limactl), limaadapter.DropInOf(unit), nil
 }
 
 // dropIn is the systemd drop-in that keeps the boots of Lima's unit of the
@@ -261,7 +261,7 @@ func (h Hooks) ServiceBootsStatus(name string, s ServiceBoots) (StartAtLoginStat
 		st.Kept = st.Entry
 	} else {
 		st.Entry, err = limaadapter.SystemdUnitPath(name, s.getenv)
-		st.Kept = filepath.Join(st.Entry+".d", limaadapter.DropInName)
+		st.Kept = limaadapter.DropInOf(st.Entry)
 	}
 	if err != nil {
 		return st, err

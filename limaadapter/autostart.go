@@ -49,7 +49,13 @@ func SystemdDropInPath(name string, getenv func(string) string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(unit+".d", DropInName), nil
+	return DropInOf(unit), nil
+}
+
+// DropInOf returns the path of limactl-logkeep's drop-in for the systemd unit
+// file at unit: <unit>.d/limactl-logkeep.conf.
+func DropInOf(unit string) string {
+	return filepath.Join(unit+".d", DropInName)
 }
 
 // LaunchdLabel is Lima's launchd agent label of the instance name
