@@ -101,10 +101,8 @@ func ParseStart(args []string) (StartLine, bool) {
 	if !ok || flags.NArg() > 1 {
 		return StartLine{}, false
 	}
-	for _, list := range []string{"list-templates", "list-drivers"} {
-		if on, _ := flags.GetBool(list); on {
-			return StartLine{}, false // lists and exits, boots nothing
-		}
+	if listsOrHelps(flags) {
+		return StartLine{}, false // lists and exits, boots nothing
 	}
 	flagName, _ := flags.GetString("name")
 	arg := flags.Arg(0)

@@ -1,6 +1,10 @@
 package limaadapter
 
-import "github.com/spf13/pflag"
+import (
+	"slices"
+
+	"github.com/spf13/pflag"
+)
 
 // Doors are the limactl commands other than start and restart that may boot an
 // instance that already exists: `shell` (with --start, or after asking "start
@@ -10,11 +14,7 @@ var Doors = []string{"shell", "edit", "clone", "rename"}
 
 // IsDoor reports whether command is one of Doors.
 func IsDoor(command string) bool {
-	switch command {
-	case "shell", "edit", "clone", "rename":
-		return true
-	}
-	return false
+	return slices.Contains(Doors, command)
 }
 
 // Verdict is what a door's command line says about booting.
@@ -137,9 +137,12 @@ func StartBootsNothing(args []string) bool {
 		flags.BoolP("help", "h", false, "")
 		registerStartFlags(flags)
 	})
-	if !ok {
-		return false
-	}
+	return ok && listsOrHelps(flags)
+}
+
+// listsOrHelps reports whether a parsed `limactl start` line only asks for help
+// (when registered), --list-templates or --list-drivers: limactl then boots nothing.
+func listsOrHelps(flags *pflag.FlagSet) bool {
 	for _, name := range []string{"help", "list-templates", "list-drivers"} {
 		if on, _ := flags.GetBool(name); on {
 			return true
