@@ -68,31 +68,23 @@ func parse(args []string, register func(flags *pflag.FlagSet)) (flags *pflag.Fla
 	return flags, true
 }
 
-// StartTarget returns the instance that `limactl start args...` would start,
-// following Lima's loadOrCreateInstance: no argument means --name or "default";
-// an instance name means that instance; a YAML file, template or URL means --name
-// or the name Lima derives from it. ok is false when limactl would start nothing
-// it can be told in advance (--help, --list-templates, --list-drivers, stdin
-// without --name, or a github:, plugin or image locator without --name) or would
-// reject the arguments; the caller then passes them through and lets limactl
-// answer.
-func StartTarget(args []string) (name string, ok bool) {
-	target, ok := ParseStart(args)
-	return target.Name, ok
-}
-
 // StartLine is what a `limactl start` line says about the instance it boots.
 type StartLine struct {
-	Name string // the instance, see StartTarget
+	Name string // the instance limactl boots
 	// FromTemplate is true when the argument is a file, template or URL: limactl
 	// then creates a new instance and refuses a name that is taken, so no instance
 	// that already exists is booted and none has logs of an earlier boot to keep.
 	FromTemplate bool
 }
 
-// ParseStart parses a `limactl start` line once for both StartTarget's answer
-// and whether limactl would create the instance from a template. ok is as for
-// StartTarget. When ok is false, FromTemplate may still be true: the line
+// ParseStart returns the instance that `limactl start args...` would boot,
+// following Lima's loadOrCreateInstance: no argument means --name or "default";
+// an instance name means that instance; a YAML file, template or URL means --name
+// or the name Lima derives from it (FromTemplate). ok is false when limactl
+// would boot nothing it can be told in advance (--help, --list-templates,
+// --list-drivers, stdin without --name, or a github:, plugin or image locator
+// without --name) or would reject the arguments; the caller then passes them
+// through and lets limactl answer. When ok is false, FromTemplate may still be true: the line
 // creates a new instance from a locator whose name only limactl derives (a
 // github: or limactl-url-SCHEME plugin locator, an image URL; see
 // nameFromLocator), so no existing instance's logs are at risk.

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestStartTarget(t *testing.T) {
+func TestParseStart(t *testing.T) {
 	cases := []struct {
 		args []string
 		name string
@@ -47,7 +47,8 @@ func TestStartTarget(t *testing.T) {
 		{[]string{"--name", "../x"}, "", false},
 	}
 	for _, c := range cases {
-		name, ok := StartTarget(c.args)
+		line, ok := ParseStart(c.args)
+		name := line.Name
 		assert.Equal(t, c.ok, ok, "%q", c.args)
 		assert.Equal(t, c.name, name, "%q", c.args)
 	}

@@ -37,37 +37,38 @@ func seedArgs(f *testing.F) {
 	}
 }
 
-// FuzzStartTarget checks that StartTarget never panics, never changes its argument, is
+// FuzzParseStart checks that ParseStart never panics, never changes its argument, is
 // deterministic, only ever names an instance that passes ValidateName, gives up on --help, and
 // takes a valid instance name for that instance.
-func FuzzStartTarget(f *testing.F) {
+func FuzzParseStart(f *testing.F) {
 	seedArgs(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		args := splitArgs(s)
 		orig := slices.Clone(args)
-		name, ok := StartTarget(args)
+		line, ok := ParseStart(args)
+		name := line.Name
 		if !slices.Equal(args, orig) {
-			t.Fatalf("StartTarget changed its arguments: %q -> %q", orig, args)
+			t.Fatalf("ParseStart changed its arguments: %q -> %q", orig, args)
 		}
-		if name2, ok2 := StartTarget(args); name2 != name || ok2 != ok {
-			t.Fatalf("StartTarget(%q) is not deterministic: %q %v, then %q %v", args, name, ok, name2, ok2)
+		if line2, ok2 := ParseStart(args); line2 != line || ok2 != ok {
+			t.Fatalf("ParseStart(%q) is not deterministic: %+v %v, then %+v %v", args, line, ok, line2, ok2)
 		}
 		if ok && ValidateName(name) != nil {
-			t.Fatalf("StartTarget(%q) = %q, which is not a valid instance name", args, name)
+			t.Fatalf("ParseStart(%q) = %q, which is not a valid instance name", args, name)
 		}
 		if !ok && name != "" {
-			t.Fatalf("StartTarget(%q) = %q with ok false", args, name)
+			t.Fatalf("ParseStart(%q) = %q with ok false", args, name)
 		}
 		if len(args) == 0 && (!ok || name != DefaultInstance) {
-			t.Fatalf("StartTarget() = %q %v, want the default instance", name, ok)
+			t.Fatalf("ParseStart() = %q %v, want the default instance", name, ok)
 		}
-		if _, ok := StartTarget(append([]string{"--help"}, args...)); ok {
-			t.Fatalf("StartTarget(--help %q) did not give up", args)
+		if _, ok := ParseStart(append([]string{"--help"}, args...)); ok {
+			t.Fatalf("ParseStart(--help %q) did not give up", args)
 		}
 		if ValidateName(s) == nil {
 			for _, line := range [][]string{{s}, {"--name", s}, {"--name=" + s}, {"--", s}, {s, "--name", s}} {
-				if got, ok := StartTarget(line); !ok || got != s {
-					t.Fatalf("StartTarget(%q) = %q %v, want %q", line, got, ok, s)
+				if got, ok := ParseStart(line); !ok || got.Name != s {
+					t.Fatalf("ParseStart(%q) = %q %v, want %q", line, got.Name, ok, s)
 				}
 			}
 		}

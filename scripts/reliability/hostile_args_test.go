@@ -179,8 +179,8 @@ func TestHostileNULAtTheAPI(t *testing.T) {
 			tr.fail("Inspect accepted %q", name)
 		}
 		for _, args := range [][]string{{name}, {"--name", name}, {"--name=" + name}, {name + ".yaml"}, {"template://" + name}} {
-			if got, ok := limaadapter.StartTarget(args); ok && limaadapter.ValidateName(got) != nil {
-				tr.fail("StartTarget(%q) = %q, an invalid name", args, got)
+			if got, ok := limaadapter.ParseStart(args); ok && limaadapter.ValidateName(got.Name) != nil {
+				tr.fail("ParseStart(%q) = %q, an invalid name", args, got.Name)
 			}
 		}
 		if parsed, ok := limaadapter.ParseInstanceArgs([]string{"-f", name}, true, 1, -1); ok {
