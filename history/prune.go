@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"limactl-logkeep/logfile"
@@ -149,7 +148,7 @@ func (s Store) foreignContent(set Set) string {
 // preservedName reports whether Preserve can have put a file of this name in a set.
 func (s Store) preservedName(name string) bool {
 	_, tmp := logfile.IsTempName(name)
-	return tmp || name == s.ConfigFile || strings.HasSuffix(name, ".log") || strings.HasSuffix(name, ".log.gz")
+	return tmp || name == s.ConfigFile || logfile.IsLogName(name)
 }
 
 // removeSet removes the files of set and then its empty directory, and returns

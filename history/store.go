@@ -47,10 +47,8 @@ func logOf(name string) string {
 	if g, ok := logfile.ParseGeneration(name); ok {
 		return g.Base
 	}
-	if base, ok := strings.CutSuffix(name, ".log"); ok {
-		return base
-	}
-	return ""
+	base, _ := logfile.ActiveBase(name)
+	return base
 }
 
 // nowOr returns t, or time.Now() when t is zero: the default of the options'

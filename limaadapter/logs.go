@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/lima-vm/lima/v2/pkg/limatype/filenames"
+
+	"limactl-logkeep/logfile"
 )
 
 // InstanceNames returns the names of the instances in LIMA_HOME in name order
@@ -35,10 +37,15 @@ func InstanceNames() ([]string, error) {
 	return names, nil
 }
 
-// LogBase returns the short name of a log file name, without ".log":
+// LogBase returns the short name of an active log file name, without ".log":
 // "serial.log" -> "serial", "ha.stderr.log" -> "ha.stderr". Any other name is
 // returned unchanged.
-func LogBase(name string) string { return strings.TrimSuffix(name, ".log") }
+func LogBase(name string) string {
+	if base, ok := logfile.ActiveBase(name); ok {
+		return base
+	}
+	return name
+}
 
 // LogBases returns the short names of Lima's logs, LogNames without ".log":
 // serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr, krunkit,

@@ -77,14 +77,17 @@ func (n GenerationName) String() string {
 	return s
 }
 
-// ActiveName returns the file name of the active (current) log of base: "serial" -> "serial.log".
-func ActiveName(base string) string { return base + logSuffix }
+// IsLogName reports whether name is one Preserve moves: "*.log" or "*.log.gz".
+func IsLogName(name string) bool {
+	return strings.HasSuffix(name, logSuffix) || strings.HasSuffix(name, logSuffix+gzSuffix)
+}
 
-// activeBase returns the base of an active log name, checking what Rotate and ListGenerations
-// require: it ends in ".log", has a valid base, contains no '/', and is not itself a generation
-// name (which would let pruning of one base remove another base's active log).
-func activeBase(name string) (string, bool) {
-	base, ok := strings.CutSuffix(name, logSuffix)
+// ActiveBase returns the base of an active log name ("serial.log" -> "serial"), checking what
+// Rotate and ListGenerations require: it ends in ".log", has a valid base, contains no '/', and is
+// not itself a generation name (which would let pruning of one base remove another base's active
+// log). ok is false for any other name.
+func ActiveBase(name string) (base string, ok bool) {
+	base, ok = strings.CutSuffix(name, logSuffix)
 	if !ok || !validBase(base) {
 		return "", false
 	}

@@ -58,9 +58,25 @@ func TestParseGeneration(t *testing.T) {
 	}
 }
 
-func TestActiveName(t *testing.T) {
-	assert.Equal(t, "serial.log", ActiveName("serial"))
-	assert.Equal(t, "ha.stderr.log", ActiveName("ha.stderr"))
+func TestActiveBase(t *testing.T) {
+	for name, want := range map[string]string{"serial.log": "serial", "ha.stderr.log": "ha.stderr"} {
+		base, ok := ActiveBase(name)
+		assert.True(t, ok, name)
+		assert.Equal(t, want, base, name)
+	}
+	for _, name := range []string{"serial", ".log", "serial.3.log", "serial.3.log.gz", "a/b.log", "lima.yaml", "x.log.gz"} {
+		_, ok := ActiveBase(name)
+		assert.False(t, ok, "%q is no active log name", name)
+	}
+}
+
+func TestIsLogName(t *testing.T) {
+	for _, name := range []string{"serial.log", "serial.3.log", "serial.3.log.gz", "ha.stderr.log"} {
+		assert.True(t, IsLogName(name), name)
+	}
+	for _, name := range []string{"lima.yaml", "serial.log.tmp", "serial.gz", "log"} {
+		assert.False(t, IsLogName(name), name)
+	}
 }
 
 // FuzzParseGeneration checks both round trips: every accepted name prints back to itself and

@@ -114,7 +114,7 @@ func classifyLog(name string, order map[string]int) (logFile, bool) {
 		rank, mine := order[g.Base]
 		return logFile{n: g.N, rank: rank, compressed: g.Compressed}, mine
 	}
-	if base, ok := activeBase(name); ok {
+	if base, ok := ActiveBase(name); ok {
 		rank, mine := order[base]
 		return logFile{rank: rank}, mine
 	}
@@ -125,7 +125,7 @@ func classifyLog(name string, order map[string]int) (logFile, bool) {
 func baseOrder(names []string) (map[string]int, error) {
 	order := make(map[string]int, len(names))
 	for i, name := range names {
-		base, ok := activeBase(name)
+		base, ok := ActiveBase(name)
 		if !ok {
 			return nil, fileErr("use as active log name", name, "", errBadActiveName)
 		}

@@ -233,7 +233,7 @@ func listLogs(dir string, o ops, res *PreserveResult) (logs []string, errs []err
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if !strings.HasSuffix(name, logSuffix) && !strings.HasSuffix(name, logSuffix+gzSuffix) {
+		if !IsLogName(name) {
 			continue
 		}
 		path := filepath.Join(dir, name)

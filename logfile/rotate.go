@@ -115,7 +115,7 @@ func presentActive(dir string, names []string, o ops, res *RotateResult) (presen
 // dir once if any was renamed. It returns one error per failed rename, plus the fsync's.
 func renameActive(dir string, present []string, n int, o ops, res *RotateResult) (errs []error) {
 	for _, name := range present {
-		base, _ := activeBase(name)
+		base, _ := ActiveBase(name)
 		src := filepath.Join(dir, name)
 		dst := filepath.Join(dir, GenerationName{Base: base, N: n}.String())
 		err := o.rename(src, dst)

@@ -160,7 +160,7 @@ func TestRotateSameGenerationForAllFiles(t *testing.T) {
 			assert.Equal(t, tt.wantN, res.Generation)
 			assert.ElementsMatch(t, tt.active, res.Renamed)
 			for _, f := range tt.active {
-				base, _ := activeBase(f)
+				base, _ := ActiveBase(f)
 				gen := filepath.Join(dir, GenerationName{Base: base, N: tt.wantN}.String())
 				assert.Equal(t, "current "+f, readFile(t, gen))
 				assert.NoFileExists(t, filepath.Join(dir, f))
