@@ -1,8 +1,8 @@
 package hooks
 
 import (
-	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,34 +39,32 @@ func TestStartShowConsoleStreamsTheNewBootPrefixedAndKeepsLimactlsStatus(t *test
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "serial.log"), []byte("boot 2 marker\nlogin: "), 0o644))
 	}
 	fx.lima.runStatus = 3
-	var out bytes.Buffer
+	var console consoleRecorder
 
-	status, err := fx.hooks.Start(context.Background(), startInv("vm", "--timeout", "1m"), StartOptions{ShowConsole: true, ConsoleOut: &out})
+	status, err := fx.hooks.Start(context.Background(), startInv("vm", "--timeout", "1m"), StartOptions{Console: console.writer})
 	require.NoError(t, err)
 	assert.Equal(t, 3, status, "limactl's exit status")
 	assert.Equal(t, [][]string{{"start", "vm", "--timeout", "1m"}}, fx.lima.runs, "run, not exec'ed")
 	assert.Empty(t, fx.lima.execs)
-	assert.Equal(t, "[vm serial] boot 2 marker\n[vm serial] login: \n", out.String(), "drained after limactl returned")
+	assert.Equal(t, "boot 2 marker\nlogin: ", console.text(t, "vm serial"), "drained after limactl returned")
 }
 
 func TestStartShowConsoleWithNoRotateSkipsTheOldBoot(t *testing.T) {
 	fx := newFixture(t)
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "boot 1 marker\n"})
 	fx.lima.onRun = boot(t, dir)
-	var out bytes.Buffer
+	var console consoleRecorder
 
-	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{NoRotate: true, ShowConsole: true, ConsoleOut: &out})
+	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{NoRotate: true, Console: console.writer})
 	require.NoError(t, err)
-	assert.NotContains(t, out.String(), "boot 1 marker")
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	assert.ElementsMatch(t, []string{"[vm serial] boot 2 marker", "[vm serial] Linux version 6.1", "[vm serial] login: ", "[vm serialv] hvc0 up"}, lines)
-	assert.Less(t, strings.Index(out.String(), "boot 2 marker"), strings.Index(out.String(), "Linux version"), "lines of one log keep their order")
+	assert.Equal(t, "boot 2 marker\nLinux version 6.1\nlogin: ", console.text(t, "vm serial"), "the new boot whole, the old one skipped")
+	assert.Equal(t, "hvc0 up\n", console.text(t, "vm serialv"))
 }
 
 func TestRestartShowConsole(t *testing.T) {
 	fx := newFixture(t)
 	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "boot 1 marker\n"})
-	var out bytes.Buffer
+	var console consoleRecorder
 	fx.lima.onRun = func(args []string) {
 		if args[0] == "start" {
 			boot(t, dir)(args)
@@ -75,52 +73,68 @@ func TestRestartShowConsole(t *testing.T) {
 		}
 	}
 
-	status, err := fx.hooks.Restart(context.Background(), restartInv("vm"), StartOptions{ShowConsole: true, ConsoleOut: &out})
+	status, err := fx.hooks.Restart(context.Background(), restartInv("vm"), StartOptions{Console: console.writer})
 	require.NoError(t, err)
 	assert.Equal(t, 0, status)
 	assert.Equal(t, [][]string{{"stop", "vm"}, {"start", "vm"}}, fx.lima.runs)
-	assert.Contains(t, out.String(), "[vm serial] boot 2 marker\n")
-	assert.NotContains(t, out.String(), "Power down", "the stopped boot's log was rotated, not shown")
+	assert.Equal(t, "boot 2 marker\nLinux version 6.1\nlogin: ", console.text(t, "vm serial"), "the stopped boot's log was rotated, not shown")
 	assert.Contains(t, readFile(t, filepath.Join(dir, "serial.1.log")), "Power down")
 }
 
 func TestStartShowConsoleUnknownTargetExecsLimactl(t *testing.T) {
 	fx := newFixture(t)
-	status, err := fx.hooks.Start(context.Background(), startInv("-"), StartOptions{ShowConsole: true})
+	status, err := fx.hooks.Start(context.Background(), startInv("-"), StartOptions{Console: (&consoleRecorder{}).writer})
 	require.NoError(t, err)
 	assert.Equal(t, 0, status)
 	assert.Equal(t, [][]string{{"start", "-"}}, fx.lima.execs)
 }
 
-type lineSink struct {
-	mu     sync.Mutex
-	writes []string
+// consoleRecorder is a ConsoleWriter that keeps what each log of each instance
+// was given, and whether its writer was closed.
+type consoleRecorder struct {
+	mu   sync.Mutex
+	logs map[string]*recordedLog // "vm serial"
 }
 
-func (s *lineSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.writes = append(s.writes, string(p))
-	return len(p), nil
+type recordedLog struct {
+	rec    *consoleRecorder
+	text   strings.Builder
+	closed bool
 }
 
-func TestPrefixWriterWritesWholeLinesOnly(t *testing.T) {
-	var sink lineSink
-	w := &prefixWriter{out: &sink, mu: &sync.Mutex{}, prefix: "[p] "}
-	for _, chunk := range []string{"ab", "c\nde", "f\n\ng", "h"} {
-		n, err := w.Write([]byte(chunk))
-		require.NoError(t, err)
-		assert.Equal(t, len(chunk), n)
+func (r *consoleRecorder) writer(instance, log string) io.WriteCloser {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.logs == nil {
+		r.logs = map[string]*recordedLog{}
 	}
-	w.Flush()
-	assert.Equal(t, []string{"[p] abc\n", "[p] def\n", "[p] \n", "[p] gh\n"}, sink.writes)
+	l := &recordedLog{rec: r}
+	r.logs[instance+" "+log] = l
+	return l
+}
 
-	sink.writes = nil
-	long := strings.Repeat("x", maxLine+10)
-	_, err := w.Write([]byte(long))
-	require.NoError(t, err)
-	require.Len(t, sink.writes, 1, "a huge partial line is not held forever")
-	assert.Equal(t, "[p] "+long+"\n", sink.writes[0])
+func (l *recordedLog) Write(p []byte) (int, error) {
+	l.rec.mu.Lock()
+	defer l.rec.mu.Unlock()
+	return l.text.Write(p)
+}
+
+func (l *recordedLog) Close() error {
+	l.rec.mu.Lock()
+	defer l.rec.mu.Unlock()
+	l.closed = true
+	return nil
+}
+
+// text returns what the log "instance log" was given, after checking it was closed.
+func (r *consoleRecorder) text(t *testing.T, key string) string {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	l, ok := r.logs[key]
+	require.True(t, ok, "%s was followed", key)
+	assert.True(t, l.closed, "%s was closed", key)
+	return l.text.String()
 }
 
 func restartInv(args ...string) limaadapter.Invocation {

@@ -3,7 +3,6 @@ package hooks
 import (
 	"context"
 	"errors"
-	"io"
 
 	"limactl-logkeep/limaadapter"
 )
@@ -11,11 +10,10 @@ import (
 // StartOptions are limactl-logkeep's own options of start and restart.
 type StartOptions struct {
 	NoRotate bool // start without rotating: Lima will delete the current logs
-	// ShowConsole streams the instance's serial console logs, prefixed, to
-	// ConsoleOut while limactl starts it. limactl is then run as a child (signals
-	// relayed) instead of replacing this process.
-	ShowConsole bool
-	ConsoleOut  io.Writer // nil: os.Stderr
+	// Console, when set, receives what Lima writes to the instance's serial
+	// console logs while limactl starts it. limactl is then run as a child
+	// (signals relayed) instead of replacing this process.
+	Console ConsoleWriter
 }
 
 // Start rotates the logs of the instance `limactl start` would boot, when it
@@ -35,9 +33,9 @@ func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts Start
 			return 1, err
 		}
 	}
-	if opts.ShowConsole {
+	if opts.Console != nil {
 		if ok {
-			return h.runShowingConsole(ctx, line.Name, opts.ConsoleOut, inv.Argv())
+			return h.runFollowingConsole(ctx, line.Name, opts.Console, inv.Argv())
 		}
 		h.Log.Warn("Cannot tell which instance limactl start will boot; not showing its console")
 	}
@@ -81,8 +79,8 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 	if line.Plain {
 		argv = inv.With("start", line.Name)
 	}
-	if opts.ShowConsole {
-		return h.runShowingConsole(ctx, line.Name, opts.ConsoleOut, argv)
+	if opts.Console != nil {
+		return h.runFollowingConsole(ctx, line.Name, opts.Console, argv)
 	}
 	return h.handOver(argv...)
 }

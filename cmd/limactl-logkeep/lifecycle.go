@@ -141,7 +141,11 @@ func startAction(command string, hook func(hooks.Hooks, context.Context, limaada
 			args, noRotate := takeFlag(args, "no-rotate")
 			args, showConsole := takeFlag(args, "show-console")
 			inv := limaadapter.Invocation{Command: command, Args: args}
-			return hook(h, c.Context, inv, hooks.StartOptions{NoRotate: noRotate, ShowConsole: showConsole})
+			opts := hooks.StartOptions{NoRotate: noRotate}
+			if showConsole {
+				opts.Console = prefixedConsole(c.App.ErrWriter)
+			}
+			return hook(h, c.Context, inv, opts)
 		})
 	}
 }
