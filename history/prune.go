@@ -78,13 +78,22 @@ func (s Store) pruneInstance(name string, opts PruneOptions, now time.Time, res 
 	if fi, err := os.Lstat(parent); errors.Is(err, os.ErrNotExist) || (err == nil && !fi.IsDir()) {
 		return nil
 	}
-	if !opts.DryRun {
-		unlock, err := logfile.LockDir(parent)
-		if err != nil {
-			return fmt.Errorf("cannot lock %s: %w", parent, err)
-		}
-		defer unlock()
+	if opts.DryRun {
+		return s.pruneSets(name, opts, now, res)
 	}
+	var pruneErr error
+	if err := logfile.WithDirLock(parent, func() error {
+		pruneErr = s.pruneSets(name, opts, now, res)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("cannot lock %s: %w", parent, err)
+	}
+	return pruneErr
+}
+
+// pruneSets removes the sets of instance name that opts selects; the caller
+// holds the lock of its sets directory unless opts.DryRun.
+func (s Store) pruneSets(name string, opts PruneOptions, now time.Time, res *PruneResult) error {
 	sets, err := s.setsOf(name)
 	if err != nil {
 		return err

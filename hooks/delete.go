@@ -99,20 +99,25 @@ func (h Hooks) preserve(name string) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := logfile.LockDir(dir)
+	var (
+		res         logfile.PreserveResult
+		preserveErr error
+	)
+	err = logfile.WithDirLock(dir, func() error {
+		res, preserveErr = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("cannot lock instance %q: %w", name, err)
 	}
-	defer unlock()
-	res, err := logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Did not preserve %s of instance %q: %s", skip.Name, name, skip.Reason)
 	}
 	if res.Dir != "" {
 		h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
 	}
-	if err != nil {
-		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, err)
+	if preserveErr != nil {
+		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, preserveErr)
 	}
 	return nil
 }

@@ -29,13 +29,23 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	if limaadapter.HostAgentAlive(dir) { // the fast answer for a running instance
 		return fmt.Errorf("instance %q: %w", name, ErrRunning)
 	}
-	unlock, err := logfile.LockDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
+	var rotateErr error
+	err = logfile.WithDirLock(dir, func() error {
+		rotateErr = h.rotateLocked(ctx, name, dir)
+		return nil
+	})
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("instance %q (%s): %w", name, dir, limaadapter.ErrNoInstance)
-	} else if err != nil {
+	case err != nil:
 		return fmt.Errorf("cannot lock instance %q: %w", name, err)
 	}
-	defer unlock()
+	return rotateErr
+}
+
+// rotateLocked rotates the logs in dir of the instance name when it is stopped;
+// the caller holds the instance's lock.
+func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 	inst, err := h.Lima.Inspect(ctx, name)
 	if err != nil {
 		return err

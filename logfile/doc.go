@@ -8,7 +8,7 @@
 // followed, copied, renamed or renamed over; a failure or crash at any point leaves each log whole
 // in its old place or its new place (a cross-filesystem move may leave it whole in both).
 //
-// Mutating functions expect the caller to hold LockDir on the directory they change, so that two
+// Mutating functions expect the caller to hold WithDirLock on the directory they change, so that two
 // processes never rotate or preserve the same directory at once.
 //
 // The same guarantees hold on Linux, macOS and Windows, with these differences on Windows (where
@@ -17,6 +17,6 @@
 // or other) is not a regular file, and is opened itself (FILE_FLAG_OPEN_REPARSE_POINT), never
 // followed; a directory cannot be
 // fsynced, so after a crash the last renames may be undone, each file then whole under its previous
-// name (see syncDir); LockDir locks a hidden file next to the directory (see LockDir); an open log
+// name (see syncDir); WithDirLock locks a file next to the directory (see WithDirLock); an open log
 // cannot be renamed unless its writer shared it for deletion: such a rename fails and says so.
 package logfile

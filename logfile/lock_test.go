@@ -1,8 +1,10 @@
 package logfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -13,57 +15,66 @@ import (
 	"limactl-logkeep/internal/testutil"
 )
 
-// lockAsync starts LockDir(dir) in a goroutine and returns the channel its unlock arrives on.
-func lockAsync(t *testing.T, dir string) <-chan func() error {
-	acquired := make(chan func() error, 1)
+// lockAsync runs WithDirLock(dir) in a goroutine: it reports on the returned channel when it holds
+// the lock, and holds it until release is closed.
+func lockAsync(t *testing.T, dir string, release <-chan struct{}) <-chan struct{} {
+	acquired := make(chan struct{})
 	go func() {
-		u, err := LockDir(dir)
-		assert.NoError(t, err)
-		acquired <- u
+		assert.NoError(t, WithDirLock(dir, func() error {
+			close(acquired)
+			<-release
+			return nil
+		}))
 	}()
 	return acquired
 }
 
-func TestLockDirExclusive(t *testing.T) {
+func TestWithDirLockExclusive(t *testing.T) {
 	dir := t.TempDir()
-	unlock, err := LockDir(dir)
-	require.NoError(t, err)
-
-	acquired := lockAsync(t, dir)
+	release1, release2 := make(chan struct{}), make(chan struct{})
+	first := lockAsync(t, dir, release1)
+	<-first
+	second := lockAsync(t, dir, release2)
 	select {
-	case <-acquired:
+	case <-second:
 		t.Fatal("a second lock was granted while the first is held")
 	case <-time.After(200 * time.Millisecond):
 	}
-	require.NoError(t, unlock())
-	require.NoError(t, unlock(), "unlock is safe to call twice")
-	var u2 func() error
+	close(release1)
 	select {
-	case u2 = <-acquired:
+	case <-second:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the waiting LockDir did not get the lock after it was released")
+		t.Fatal("the waiting WithDirLock did not get the lock after it was released")
 	}
-
-	third := lockAsync(t, dir)
-	select {
-	case <-third:
-		t.Fatal("a lock was granted while the second holder has it")
-	case <-time.After(200 * time.Millisecond):
+	close(release2)
+	done := make(chan struct{})
+	third := lockAsync(t, dir, done)
+	<-third
+	close(done)
+	if runtime.GOOS != "windows" {
+		assert.Empty(t, testutil.DirNames(t, dir), "no lock file is created")
 	}
-	require.NoError(t, u2())
-	require.NoError(t, (<-third)())
-	assert.Empty(t, testutil.DirNames(t, dir), "no lock file is created")
 }
 
-func TestLockDirErrors(t *testing.T) {
+func TestWithDirLockReturnsFnsErrorUnchanged(t *testing.T) {
+	errFn := errors.New("fn failed")
+	err := WithDirLock(t.TempDir(), func() error { return errFn })
+	assert.Same(t, errFn, err)
+}
+
+func TestWithDirLockErrors(t *testing.T) {
 	dir := t.TempDir()
-	_, err := LockDir(filepath.Join(dir, "missing"))
+	ran := false
+	fn := func() error { ran = true; return nil }
+	err := WithDirLock(filepath.Join(dir, "missing"), fn)
 	require.ErrorIs(t, err, os.ErrNotExist)
 	var fe *FileError
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, filepath.Join(dir, "missing"), fe.Path)
 
 	writeFile(t, filepath.Join(dir, "file"), "x")
-	_, err = LockDir(filepath.Join(dir, "file"))
+	err = WithDirLock(filepath.Join(dir, "file"), fn)
 	require.ErrorIs(t, err, syscall.ENOTDIR)
+	assert.False(t, ran, "fn does not run without the lock")
+	assert.Equal(t, []string{"file"}, testutil.DirNames(t, dir), "nothing is created")
 }

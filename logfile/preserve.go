@@ -44,8 +44,8 @@ const setTimeLayout = "20060102T150405Z"
 // <destParent>/<UTC time>[.K] (mode 0700, never shared with another run), then copies opts.Copy
 // into it. Files keep their mode and modification time.
 //
-// It assumes the caller holds LockDir(srcDir), nothing writes the logs (the VM is stopped), and
-// destParent holds the sets of srcDir only. It takes LockDir(destParent) itself and refuses a
+// It assumes the caller holds WithDirLock(srcDir), nothing writes the logs (the VM is stopped), and
+// destParent holds the sets of srcDir only. It takes WithDirLock(destParent) itself and refuses a
 // destParent that is a symbolic link, or srcDir or inside it.
 //
 // No log is ever replaced or lost: after a failure or crash at any point each log is whole in
@@ -77,22 +77,16 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 			return res, err
 		}
 	}
-	unlock, err := LockDir(destParent)
-	if err != nil {
-		return res, err
-	}
-	defer func() {
-		if uerr := unlock(); uerr != nil {
-			err = errors.Join(err, uerr)
+	err = WithDirLock(destParent, func() error {
+		if err := cleanLeftovers(destParent, o, &res); err != nil {
+			errs = append(errs, err)
 		}
-	}()
-	if err := cleanLeftovers(destParent, o, &res); err != nil {
-		errs = append(errs, err)
-	}
-	if len(logs) > 0 {
-		errs = append(errs, fillSet(srcDir, destParent, !exists, logs, opts, o, &res)...)
-	}
-	return res, errors.Join(errs...)
+		if len(logs) > 0 {
+			errs = append(errs, fillSet(srcDir, destParent, !exists, logs, opts, o, &res)...)
+		}
+		return nil
+	})
+	return res, errors.Join(append(errs, err)...)
 }
 
 // checkPreserveArgs refuses opts.Copy names that are not plain file names and a destParent inside

@@ -52,7 +52,7 @@ type RotateResult struct {
 // opts.KeepAll, it removes the files of all but the newest MaxBackups generations of those bases,
 // and with opts.Compress it gzips the generations older than N.
 //
-// It assumes dir exists, the caller holds LockDir(dir) and nothing writes the active logs.
+// It assumes dir exists, the caller holds WithDirLock(dir) and nothing writes the active logs.
 //
 // Nothing is changed when an active log cannot be stat'ed or none exists (Generation 0). Renames
 // never replace; a ".gz" replaces its plain file only once it is durable, and after a crash only

@@ -158,14 +158,14 @@ func (p *preserveCase) cleanup() { os.RemoveAll(p.root); os.RemoveAll(filepath.D
 
 // recover runs Preserve again, as the next limactl-logkeep run would; it must succeed.
 func (p *preserveCase) recover(tr *trial) {
-	unlock, err := logfile.LockDir(p.src)
+	err := logfile.WithDirLock(p.src, func() error {
+		if _, err := logfile.Preserve(p.src, p.dest, logfile.PreserveOptions{Copy: []string{"lima.yaml"}}); err != nil {
+			tr.fail("the next run after the crash failed: %v", err)
+		}
+		return nil
+	})
 	if err != nil {
 		tr.fail("lock %s after the crash: %v", p.src, err)
-		return
-	}
-	defer unlock()
-	if _, err := logfile.Preserve(p.src, p.dest, logfile.PreserveOptions{Copy: []string{"lima.yaml"}}); err != nil {
-		tr.fail("the next run after the crash failed: %v", err)
 	}
 }
 

@@ -225,14 +225,16 @@ func (c *rotateCase) afterCrash(t *testing.T, tr *trial) {
 }
 
 // rotate runs Rotate in this process, under the directory lock, as the next run would.
-func (c *rotateCase) rotate() (logfile.RotateResult, error) {
-	unlock, err := logfile.LockDir(c.dir)
-	if err != nil {
-		return logfile.RotateResult{}, err
+func (c *rotateCase) rotate() (res logfile.RotateResult, err error) {
+	lockErr := logfile.WithDirLock(c.dir, func() error {
+		res, err = logfile.Rotate(c.dir, logfile.RotateOptions{Names: activeNames, MaxBackups: c.args.MaxBackups,
+			KeepAll: c.args.KeepAll, Compress: c.args.Compress})
+		return nil
+	})
+	if lockErr != nil {
+		return res, lockErr
 	}
-	defer unlock()
-	return logfile.Rotate(c.dir, logfile.RotateOptions{Names: activeNames, MaxBackups: c.args.MaxBackups,
-		KeepAll: c.args.KeepAll, Compress: c.args.Compress})
+	return res, err
 }
 
 // ourNs returns the distinct generation numbers of the active logs' bases present in the directory.

@@ -54,22 +54,26 @@ func runDriver(mode string) int {
 		fmt.Fprintln(os.Stderr, "driver: bad arguments:", err)
 		return 2
 	}
-	unlock, err := logfile.LockDir(a.Dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "driver:", err)
+	if mode != "preserve" && mode != "rotate" {
+		fmt.Fprintln(os.Stderr, "driver: unknown mode", mode)
 		return 2
 	}
-	defer unlock()
-	fmt.Println("ready")
-	start := time.Now()
-	switch mode {
-	case "preserve":
-		_, err = logfile.Preserve(a.Dir, a.Dest, logfile.PreserveOptions{Copy: a.Copy})
-	case "rotate":
-		_, err = logfile.Rotate(a.Dir, logfile.RotateOptions{Names: a.Names, MaxBackups: a.MaxBackups,
-			KeepAll: a.KeepAll, Compress: a.Compress})
-	default:
-		fmt.Fprintln(os.Stderr, "driver: unknown mode", mode)
+	var (
+		err   error
+		start time.Time
+	)
+	if lockErr := logfile.WithDirLock(a.Dir, func() error {
+		fmt.Println("ready")
+		start = time.Now()
+		if mode == "preserve" {
+			_, err = logfile.Preserve(a.Dir, a.Dest, logfile.PreserveOptions{Copy: a.Copy})
+		} else {
+			_, err = logfile.Rotate(a.Dir, logfile.RotateOptions{Names: a.Names, MaxBackups: a.MaxBackups,
+				KeepAll: a.KeepAll, Compress: a.Compress})
+		}
+		return nil
+	}); lockErr != nil {
+		fmt.Fprintln(os.Stderr, "driver:", lockErr)
 		return 2
 	}
 	outcome := "ok"

@@ -175,10 +175,11 @@ func TestFaults(t *testing.T) {
 		ro := fixtureDir(t, "LOGKEEP_READONLY_DIR")
 		src := filepath.Join(ro, "subdir")
 		before := snapshot(t, ro, nil)
-		unlock, err := logfile.LockDir(src)
-		require.NoError(t, err)
-		_, err = logfile.Rotate(src, logfile.RotateOptions{Names: activeNames, MaxBackups: 5})
-		unlock()
+		var err error
+		require.NoError(t, logfile.WithDirLock(src, func() error {
+			_, err = logfile.Rotate(src, logfile.RotateOptions{Names: activeNames, MaxBackups: 5})
+			return nil
+		}))
 		if !errors.Is(err, syscall.EROFS) || !strings.Contains(fmt.Sprint(err), filepath.Join(src, "serial.log")) {
 			tr.fail("Rotate on a read-only mount: got %v, want EROFS naming %s", err, filepath.Join(src, "serial.log"))
 		}
@@ -207,20 +208,20 @@ func TestFaults(t *testing.T) {
 		require.NoError(t, os.MkdirAll(sets, 0o700))
 		// Holding the lock of the sets directory stops limactl-logkeep right after it listed
 		// the logs and before it moves them (Preserve takes that lock in between).
-		unlock, err := logfile.LockDir(sets)
-		require.NoError(t, err)
-		defer unlock()
 		cmd := exec.Command(bin, "delete", "--strict", "vm")
 		cmd.Env = sb.environ([]string{"RDD_KEEP_LOGS=1"})
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
-		require.NoError(t, cmd.Start())
-		waited := waitForLockWaiter(t, sets, cmd.Process.Pid)
 		vanished := filepath.Join(dir, "ha.stdout.log")
-		require.NoError(t, os.Remove(vanished))
+		var waited bool
+		require.NoError(t, logfile.WithDirLock(sets, func() error {
+			require.NoError(t, cmd.Start())
+			waited = waitForLockWaiter(t, sets, cmd.Process.Pid)
+			require.NoError(t, os.Remove(vanished))
+			return nil
+		}))
 		delete(logs, "ha.stdout.log") // removed by "someone else": not limactl-logkeep's loss
-		unlock()
-		err = cmd.Wait()
+		err := cmd.Wait()
 		if !waited {
 			tr.fail("limactl-logkeep never waited for the lock of %s", sets)
 		}
