@@ -21,9 +21,3 @@ func TestParseAge(t *testing.T) {
 		assert.Error(t, err, in)
 	}
 }
-
-func TestHumanSize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 1536: "1.5 KiB", 5 << 20: "5.0 MiB", 3 << 30: "3.0 GiB"} {
-		assert.Equal(t, want, HumanSize(n), n)
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/docker/go-units"
 	"github.com/urfave/cli/v2"
 
 	"limactl-logkeep/history"
@@ -92,10 +93,10 @@ func bootsTable(w io.Writer, boots []history.Boot) error {
 		}
 		var files []string
 		for _, f := range b.Files {
-			files = append(files, fmt.Sprintf("%s (%s)", f.Name, history.HumanSize(f.Size)))
+			files = append(files, fmt.Sprintf("%s (%s)", f.Name, humanSize(f.Size)))
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", b.Index, gen, b.First.Local().Format(timeFormat),
-			b.Last.Local().Format(timeFormat), history.HumanSize(b.Size), strings.Join(files, ", "))
+			b.Last.Local().Format(timeFormat), humanSize(b.Size), strings.Join(files, ", "))
 	}
 	return tw.Flush()
 }
@@ -153,7 +154,7 @@ func setsTable(w io.Writer, sets []history.Set) error {
 	fmt.Fprintln(tw, "INSTANCE\tPRESERVED\tFILES\tSIZE\tPATH")
 	for _, s := range sets {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Instance, s.Time.Local().Format(timeFormat), len(s.Files),
-			history.HumanSize(s.Size), s.Path)
+			humanSize(s.Size), s.Path)
 	}
 	return tw.Flush()
 }
@@ -173,3 +174,6 @@ func exitFor(err error) error {
 	}
 	return cli.Exit(err.Error(), 1)
 }
+
+// humanSize formats a byte count as `limactl list` shows disk sizes: "512B", "1.5KiB", "3.25MiB".
+func humanSize(n int64) string { return units.BytesSize(float64(n)) }

@@ -40,9 +40,9 @@ func TestBootsTableAndJSON(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 4, r.stdout)
 	assert.Regexp(t, `^INDEX\s+GENERATION\s+FIRST\s+LAST\s+SIZE\s+FILES$`, lines[0])
-	assert.Regexp(t, `^-2\s+1\s+.*serial\.1\.log \(25 B\), ha\.stderr\.1\.log \(17 B\)$`, lines[1])
-	assert.Regexp(t, `^-1\s+2\s+.*serial\.2\.log \(25 B\)$`, lines[2])
-	assert.Regexp(t, `^0\s+current\s+.*serial\.log \(35 B\)$`, lines[3])
+	assert.Regexp(t, `^-2\s+1\s+.*serial\.1\.log \(25B\), ha\.stderr\.1\.log \(17B\)$`, lines[1])
+	assert.Regexp(t, `^-1\s+2\s+.*serial\.2\.log \(25B\)$`, lines[2])
+	assert.Regexp(t, `^0\s+current\s+.*serial\.log \(35B\)$`, lines[3])
 
 	r = run(t, env, "boots", "--json", "vm")
 	require.Equal(t, 0, r.status, r.stderr)

@@ -89,7 +89,7 @@ func collectAction(c *cli.Context) error {
 	if fi, _ := os.Stat(out); fi != nil {
 		size = fi.Size()
 	}
-	fmt.Printf("Wrote %s: %d files of %d instance(s), %s\n", out, len(m.Files), len(m.Instances), history.HumanSize(size))
+	fmt.Printf("Wrote %s: %d files of %d instance(s), %s\n", out, len(m.Files), len(m.Instances), humanSize(size))
 	return nil
 }
 
@@ -193,7 +193,7 @@ func (p *progress) update(done, total int64) {
 		return
 	}
 	p.last, p.shown = time.Now(), true
-	fmt.Fprintf(p.tty, "\rcollect: %s of %s (%d%%)   ", history.HumanSize(done), history.HumanSize(total), done*100/max(total, 1))
+	fmt.Fprintf(p.tty, "\rcollect: %s of %s (%d%%)   ", humanSize(done), humanSize(total), done*100/max(total, 1))
 }
 
 func (p *progress) done() {

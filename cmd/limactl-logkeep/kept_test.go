@@ -36,7 +36,7 @@ func TestPreserved(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 4, r.stdout)
 	assert.Regexp(t, `^INSTANCE\s+PRESERVED\s+FILES\s+SIZE\s+PATH$`, lines[0])
-	assert.Regexp(t, `^gone\s+2026-0[01]-0[12] \d\d:00:00\s+3\s+34 B\s+`+filepath.Join(home, "_logkeep", "gone", "20260102T000000Z")+`$`, lines[1])
+	assert.Regexp(t, `^gone\s+2026-0[01]-0[12] \d\d:00:00\s+3\s+34B\s+`+filepath.Join(home, "_logkeep", "gone", "20260102T000000Z")+`$`, lines[1])
 	assert.Contains(t, lines[3], "vm ")
 
 	r = run(t, env, "preserved", "vm", "--json")
@@ -146,13 +146,13 @@ func TestPrune(t *testing.T) {
 
 	r = run(t, env, "prune", "--keep-sets", "0", "--dry-run")
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Contains(t, r.stdout, "Would remove "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34 B)\n")
-	assert.Contains(t, r.stdout, "Would free 61 B in 3 set(s).\n")
+	assert.Contains(t, r.stdout, "Would remove "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34B)\n")
+	assert.Contains(t, r.stdout, "Would free 61B in 3 set(s).\n")
 	assert.DirExists(t, filepath.Join(kept, "gone", "20260102T000000Z"), "a dry run removes nothing")
 
 	r = run(t, env, "prune", "gone", "--keep-sets", "1")
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Equal(t, "Removed "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34 B)\nFreed 34 B in 1 set(s).\n", r.stdout)
+	assert.Equal(t, "Removed "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34B)\nFreed 34B in 1 set(s).\n", r.stdout)
 	assert.NoDirExists(t, filepath.Join(kept, "gone", "20260102T000000Z"))
 	assert.DirExists(t, filepath.Join(kept, "gone", "20260301T000000Z"))
 	assert.DirExists(t, filepath.Join(kept, "vm", "20260101T000000Z"))
@@ -163,7 +163,7 @@ func TestPrune(t *testing.T) {
 
 	r = run(t, env, "prune", "--older-than", "1h")
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Contains(t, r.stdout, "Freed 27 B in 2 set(s).")
+	assert.Contains(t, r.stdout, "Freed 27B in 2 set(s).")
 	assert.Equal(t, "vm boot 2\n", read(t, filepath.Join(home, "vm", "serial.log")), "instance logs are never pruned")
 	assert.Equal(t, "vm boot 1\n", read(t, filepath.Join(home, "vm", "serial.1.log")))
 

@@ -68,7 +68,7 @@ func pruneAction(c *cli.Context) error {
 		verb, total = "Would remove", "Would free"
 	}
 	for _, set := range res.Removed {
-		fmt.Printf("%s %s (%d files, %s)\n", verb, set.Path, len(set.Files), history.HumanSize(set.Size))
+		fmt.Printf("%s %s (%d files, %s)\n", verb, set.Path, len(set.Files), humanSize(set.Size))
 	}
 	for _, skip := range res.Skipped {
 		log.Warnf("Left %s alone: %s", skip.Set.Path, skip.Reason)
@@ -77,7 +77,7 @@ func pruneAction(c *cli.Context) error {
 	case len(res.Removed) == 0 && err == nil:
 		fmt.Println("Nothing to prune.")
 	case len(res.Removed) > 0:
-		fmt.Printf("%s %s in %d set(s).\n", total, history.HumanSize(res.Freed), len(res.Removed))
+		fmt.Printf("%s %s in %d set(s).\n", total, humanSize(res.Freed), len(res.Removed))
 	}
 	return exitFor(err)
 }
