@@ -27,6 +27,9 @@ type FollowOptions struct {
 	SkipExisting bool
 }
 
+// Kept instead of github.com/nxadm/tail (in the module graph through Lima): v1.4.11 follows symbolic
+// links (os.Open), has no last-N-lines start, polls at a package-global interval and splits into lines.
+
 // Follow writes the content of the log at path to w, then new data as it is appended, like
 // `tail -F`. It keeps going when the file does not exist yet, is removed, or is replaced by a new
 // file (Lima removes serial.log before a start and QEMU creates it again): the old file is read to
