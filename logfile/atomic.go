@@ -14,17 +14,23 @@ type AtomicFile struct {
 	*os.File
 	final string
 	done  bool
+	o     ops // the calls that change files
 }
 
 // CreateAtomic creates a new empty file, mode 0600, under a temporary name
 // (".<name>.tmp-<hex>") in the directory of path, which must exist. Nothing exists
 // at path until Commit.
 func CreateAtomic(path string) (*AtomicFile, error) {
-	f, err := createTemp(filepath.Dir(path), filepath.Base(path))
+	return createAtomic(realOps(), path)
+}
+
+// createAtomic is CreateAtomic through the calls of o, which the file then uses throughout.
+func createAtomic(o ops, path string) (*AtomicFile, error) {
+	f, err := o.createTemp(filepath.Dir(path), filepath.Base(path))
 	if err != nil {
 		return nil, fileErr("create temporary file for", path, "", err)
 	}
-	return &AtomicFile{File: f, final: path}, nil
+	return &AtomicFile{File: f, final: path, o: o}, nil
 }
 
 // Commit fsyncs and closes the file and renames it to its final path, then fsyncs
@@ -33,45 +39,45 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 // file at path but not a directory. On failure the temporary file is removed and
 // whatever was at path is left as it was.
 func (a *AtomicFile) Commit(replace bool) error {
-	return a.commit(realOps(), replace, time.Time{})
+	return a.commit(replace, time.Time{})
 }
 
-// commit is Commit through the calls of o that also gives the file the modification
-// time mtime (unless zero) before it is fsynced, so that the time is as durable as the data.
-func (a *AtomicFile) commit(o ops, replace bool, mtime time.Time) error {
+// commit is Commit that also gives the file the modification time mtime (unless zero)
+// before it is fsynced, so that the time is as durable as the data.
+func (a *AtomicFile) commit(replace bool, mtime time.Time) error {
 	if a.done {
 		return errors.New("commit " + a.final + ": already committed or aborted")
 	}
 	tmp := a.Name()
 	if !mtime.IsZero() {
-		if err := setModTime(tmp, mtime); err != nil {
+		if err := a.o.setModTime(tmp, mtime); err != nil {
 			a.Abort()
 			return fileErr("set modification time of", tmp, "", err)
 		}
 	}
-	if err := a.syncClose(o.fsync); err != nil {
+	if err := a.syncClose(); err != nil {
 		return fileErr("write", tmp, "", err)
 	}
-	rename := o.rename
+	rename := a.o.rename
 	if replace {
 		rename = os.Rename
 	}
 	if err := a.publish(rename); err != nil {
 		return fileErr("rename", tmp, a.final, err)
 	}
-	return o.syncDirErr(filepath.Dir(a.final))
+	return a.o.syncDirErr(filepath.Dir(a.final))
 }
 
-// syncClose fsyncs the temporary file with fsync and closes it, the first half of a commit. On
+// syncClose fsyncs the temporary file and closes it, the first half of a commit. On
 // failure the temporary file is removed and a is done.
-func (a *AtomicFile) syncClose(fsync func(*os.File) error) error {
-	err := fsync(a.File)
+func (a *AtomicFile) syncClose() error {
+	err := a.o.fsync(a.File)
 	if cerr := a.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		a.done = true
-		os.Remove(a.Name())
+		a.o.remove(a.Name())
 	}
 	return err
 }
@@ -83,7 +89,7 @@ func (a *AtomicFile) publish(rename func(oldpath, newpath string) error) error {
 	a.done = true
 	err := rename(a.Name(), a.final)
 	if err != nil {
-		os.Remove(a.Name())
+		a.o.remove(a.Name())
 	}
 	return err
 }
@@ -96,5 +102,5 @@ func (a *AtomicFile) Abort() {
 	}
 	a.done = true
 	a.Close()
-	os.Remove(a.Name())
+	a.o.remove(a.Name())
 }

@@ -153,7 +153,7 @@ func compressPlain(dir string, g GenerationName, o ops, res *RotateResult) error
 // renames it to gzPath without replacing; mode and modification time follow fi.
 func writeGzipAtomic(o ops, in *os.File, fi os.FileInfo, plainName, gzPath string) error {
 	plain := filepath.Join(filepath.Dir(gzPath), plainName)
-	out, err := CreateAtomic(gzPath)
+	out, err := createAtomic(o, gzPath)
 	if err != nil {
 		return fileErr("compress", plain, gzPath, err)
 	}
@@ -169,12 +169,12 @@ func writeGzipAtomic(o ops, in *os.File, fi os.FileInfo, plainName, gzPath strin
 		err = zw.Close()
 	}
 	if err == nil {
-		err = out.Chmod(fi.Mode().Perm())
+		err = o.chmod(out.File, fi.Mode().Perm())
 	}
 	if err != nil {
 		return fileErr("compress", plain, out.Name(), err)
 	}
-	return out.commit(o, false, fi.ModTime())
+	return out.commit(false, fi.ModTime())
 }
 
 // gunzipEquals reports whether the gzip file gzPath decompresses to exactly the bytes of plain,

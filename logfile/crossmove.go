@@ -58,7 +58,7 @@ func moveGroup(o ops, group []*crossMove) error {
 		m.tmp, m.err = copyToTemp(o, opCross, m.src, m.dst)
 	}
 	for _, m := range pending(group) {
-		if err := m.tmp.syncClose(o.fsync); err != nil {
+		if err := m.tmp.syncClose(); err != nil {
 			m.err = fileErr("move (syncing the copy to disk; the source is kept)", m.src, m.tmp.Name(), err)
 		}
 	}

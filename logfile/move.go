@@ -59,7 +59,7 @@ func copyFile(src, dst string, o ops) error {
 	if err != nil {
 		return err
 	}
-	if err := out.syncClose(o.fsync); err != nil {
+	if err := out.syncClose(); err != nil {
 		return fileErr("copy (syncing the copy to disk)", src, out.Name(), err)
 	}
 	if err := out.publish(o.rename); err != nil {
@@ -85,7 +85,7 @@ func copyToTemp(o ops, op, src, dst string) (*AtomicFile, error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return nil, fileErr(op, src, dst, os.ErrExist)
 	}
-	out, err := CreateAtomic(dst)
+	out, err := createAtomic(o, dst)
 	if err != nil {
 		return nil, fileErr(op, src, dst, err)
 	}
@@ -93,11 +93,11 @@ func copyToTemp(o ops, op, src, dst string) (*AtomicFile, error) {
 		out.Abort()
 		return nil, fileErr(op, src, out.Name(), err)
 	}
-	if err := out.Chmod(fi.Mode().Perm()); err != nil {
+	if err := o.chmod(out.File, fi.Mode().Perm()); err != nil {
 		out.Abort()
 		return nil, fileErr(op+" (setting the mode of the copy)", src, out.Name(), err)
 	}
-	if err := setModTime(out.Name(), fi.ModTime()); err != nil {
+	if err := o.setModTime(out.Name(), fi.ModTime()); err != nil {
 		out.Abort()
 		return nil, fileErr(op+" (setting the modification time of the copy)", src, out.Name(), err)
 	}

@@ -3,6 +3,7 @@ package logfile
 import (
 	"io/fs"
 	"os"
+	"time"
 )
 
 // ops are the filesystem calls through which Rotate (compression included), Preserve, MoveFile and
@@ -23,12 +24,18 @@ type ops struct {
 	remove   func(path string) error
 	mkdir    func(path string, perm fs.FileMode) error
 	mkdirAll func(path string, perm fs.FileMode) error
+	// createTemp creates a new temporary file for final in dir (see createTemp).
+	createTemp func(dir, final string) (*os.File, error)
+	chmod      func(f *os.File, mode fs.FileMode) error
+	// setModTime sets the modification time of path, never following a symbolic link.
+	setModTime func(path string, t time.Time) error
 }
 
 func realOps() ops {
 	return ops{lstat: os.Lstat, rename: renameNoReplace, move: renameMove,
 		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove,
-		mkdir: os.Mkdir, mkdirAll: os.MkdirAll}
+		mkdir: os.Mkdir, mkdirAll: os.MkdirAll, createTemp: createTemp,
+		chmod: (*os.File).Chmod, setModTime: setModTime}
 }
 
 // syncDirErr is o.syncDir with the error as a *FileError naming dir.

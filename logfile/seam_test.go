@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -261,4 +262,71 @@ func TestCopyFileFaults(t *testing.T) {
 		requireFileErr(t, copyFile(src, dst, failSyncDir(dir)), syscall.EIO, dir)
 		assert.Equal(t, map[string]string{"a.log": "data", "b.log": "data"}, snapshot(t, dir))
 	})
+}
+
+// tempFaults are ops that fail, with EIO, one of the calls that make or finish a temporary file:
+// its creation, its mode, its modification time.
+func tempFaults() map[string]ops {
+	eio := func(op, path string) error { return &fs.PathError{Op: op, Path: path, Err: syscall.EIO} }
+	faults := map[string]ops{}
+	o := realOps()
+	o.createTemp = func(dir, final string) (*os.File, error) { return nil, eio("open", filepath.Join(dir, final)) }
+	faults["creating the temporary file"] = o
+	o = realOps()
+	o.chmod = func(f *os.File, _ fs.FileMode) error { return eio("chmod", f.Name()) }
+	faults["setting its mode"] = o
+	o = realOps()
+	o.setModTime = func(path string, _ time.Time) error { return eio("utimensat", path) }
+	faults["setting its modification time"] = o
+	return faults
+}
+
+func TestTempFileFaultsLoseNothingAndLeaveNoTemporary(t *testing.T) {
+	for name, o := range tempFaults() {
+		t.Run("copy: "+name, func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst := filepath.Join(dir, "serial.log"), filepath.Join(dir, "copy.log")
+			writeFile(t, src, "boot")
+			err := copyFile(src, dst, o)
+			require.ErrorIs(t, err, syscall.EIO)
+			var fe *FileError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, map[string]string{"serial.log": "boot"}, snapshot(t, dir))
+		})
+		t.Run("move across filesystems: "+name, func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst := filepath.Join(dir, "serial.log"), filepath.Join(dir, "set", "serial.log")
+			writeFile(t, src, "boot")
+			require.NoError(t, os.Mkdir(filepath.Dir(dst), 0o700))
+			across := acrossOps()
+			across.createTemp, across.chmod, across.setModTime = o.createTemp, o.chmod, o.setModTime
+			require.ErrorIs(t, moveFile(src, dst, across), syscall.EIO)
+			assert.Equal(t, "boot", readFile(t, src), "the log stays whole where it was")
+			assert.Empty(t, testutil.DirNames(t, filepath.Dir(dst)))
+		})
+		t.Run("compress: "+name, func(t *testing.T) {
+			dir := compressSetup(t)
+			res, err := rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, Compress: true}, o)
+			require.ErrorIs(t, err, ErrHousekeeping)
+			require.ErrorIs(t, err, syscall.EIO)
+			assert.Empty(t, res.Compressed)
+			assert.Equal(t, map[string]string{"serial.1.log": bootLog(1), "serial.2.log": bootLog(2)}, snapshot(t, dir))
+		})
+	}
+}
+
+func TestAtomicFileAbortRemovalFaultLeavesOnlyATemporary(t *testing.T) {
+	dir := t.TempDir()
+	a, err := createAtomic(failRemove(""), filepath.Join(dir, "out.log"))
+	require.NoError(t, err)
+	tmp := filepath.Base(a.Name())
+	a.o = failRemove(tmp)
+	_, err = a.WriteString("partial")
+	require.NoError(t, err)
+	a.Abort()
+	assert.Equal(t, map[string]string{tmp: "partial"}, snapshot(t, dir),
+		"a temporary file the removal could not take is left (IsTempName finds it); no final file appears")
+	final, isTemp := IsTempName(tmp)
+	assert.True(t, isTemp)
+	assert.Equal(t, "out.log", final)
 }
