@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -25,8 +26,14 @@ func TailLines(path string, n int, w io.Writer) error {
 			return err
 		}
 		defer r.Close()
-		if err := tailStream(r, n, w); err != nil {
+		lines, err := readLastLines(r, n)
+		if err != nil {
 			return fileErr("read last lines of", path, "", err)
+		}
+		for _, line := range lines {
+			if _, err := w.Write(line); err != nil {
+				return fmt.Errorf("write last lines of %s: %w", path, err)
+			}
 		}
 		return nil
 	}
@@ -84,11 +91,12 @@ func lastLinesStart(r io.ReaderAt, size int64, n int) (int64, error) {
 	return 0, nil
 }
 
-// tailStream writes the last n lines of r to w keeping only those lines in memory.
-func tailStream(r io.Reader, n int, w io.Writer) error {
+// readLastLines reads r to its end and returns its last n lines, in order, keeping only those lines in
+// memory.
+func readLastLines(r io.Reader, n int) ([][]byte, error) {
 	if n <= 0 {
 		_, err := io.Copy(io.Discard, r) // still verify the stream (e.g. gzip checksum)
-		return err
+		return nil, err
 	}
 	br := bufio.NewReaderSize(r, tailBlock)
 	var ring [][]byte
@@ -107,15 +115,10 @@ func tailStream(r io.Reader, n int, w io.Writer) error {
 			break
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	for i := range ring {
-		if _, err := w.Write(ring[(next+i)%len(ring)]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return slices.Concat(ring[next:], ring[:next]), nil
 }
 
 // readLine reads one line including its newline, reusing the buffer of the line it will replace.

@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -100,4 +101,18 @@ func TestTailLinesRefusesSymlink(t *testing.T) {
 	assert.Empty(t, out.String())
 	_, err = OpenLog(filepath.Join(dir, "serial.log"))
 	require.ErrorIs(t, err, ErrNotRegular)
+}
+
+func TestTailLinesWriteFailureIsNotALogError(t *testing.T) {
+	dir := t.TempDir()
+	plain, gz := filepath.Join(dir, "serial.log"), filepath.Join(dir, "serial.2.log.gz")
+	writeFile(t, plain, "a\nb\n")
+	require.NoError(t, os.WriteFile(gz, gzipString(t, "a\nb\n"), 0o644))
+	for _, path := range []string{plain, gz} {
+		err := TailLines(path, 1, failingWriter{})
+		require.Error(t, err, path)
+		var fe *FileError
+		assert.False(t, errors.As(err, &fe), "%s: a failing writer is not a fault of the log: %v", path, err)
+		assert.Contains(t, err.Error(), "write last lines of "+path)
+	}
 }
