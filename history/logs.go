@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
+	"slices"
 	"time"
 
 	"limactl-logkeep/logfile"
@@ -73,31 +73,24 @@ func hasContent(f File) (bool, error) {
 	return false, nil
 }
 
-// FollowOptions tunes Follow.
-type FollowOptions struct {
-	Lines    int           // > 0: start with the last Lines lines of the current file
-	Poll     time.Duration // 0: logfile's default
-	StopWhen func() bool   // nil: until ctx is done
-}
-
-// Follow writes the active log file (e.g. "serial.log") of instance name to w and
-// then what is appended, like `tail -F`: it goes on when Lima removes and recreates
-// the file at start. It ends after a final drain when ctx is done or
-// opts.StopWhen returns true. The instance directory must exist.
-func (s Store) Follow(ctx context.Context, name, file string, w io.Writer, opts FollowOptions) error {
+// Follow writes the active file of the log named log ("serial" for serial.log,
+// one of LogNames) of instance name to w and then what is appended, like
+// `tail -F`: it goes on when Lima removes and recreates the file at start. It
+// ends after a final drain when ctx is done or opts.StopWhen returns true. The
+// instance directory must exist; any other log name is an error.
+func (s Store) Follow(ctx context.Context, name, log string, w io.Writer, opts logfile.FollowOptions) error {
 	dir, err := s.existingInstanceDir(name)
 	if err != nil {
 		return err
 	}
-	if strings.ContainsAny(file, "/\x00") {
-		return fmt.Errorf("follow: %q is not a file name", file)
+	i := slices.IndexFunc(s.LogNames, func(file string) bool { return logOf(file) == log })
+	if i < 0 {
+		return fmt.Errorf("follow: %q is not one of the logs of instance %q", log, name)
 	}
-	return logfile.Follow(ctx, filepath.Join(dir, file), w, logfile.FollowOptions{
-		Poll: opts.Poll, StopWhen: opts.StopWhen, Lines: opts.Lines,
-	})
+	return logfile.Follow(ctx, filepath.Join(dir, s.LogNames[i]), w, opts)
 }
 
-// UntilStopped returns a FollowOptions.StopWhen that becomes true once the instance
+// UntilStopped returns a logfile.FollowOptions.StopWhen that becomes true once the instance
 // has been seen not stopped (starting, running, broken) and then stopped or gone,
 // so that following an instance that is stopped now waits for its next boot and
 // ends when it stops. stopped reports whether the instance is stopped or does not

@@ -147,7 +147,7 @@ func TestFollowGoesOnWhenTheLogIsRecreatedAndStopsWhenTold(t *testing.T) {
 	stop := make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- fx.store.Follow(context.Background(), "vm", "serial.log", &out, FollowOptions{
+		done <- fx.store.Follow(context.Background(), "vm", "serial", &out, logfile.FollowOptions{
 			Lines: 1, Poll: 5 * time.Millisecond,
 			StopWhen: func() bool {
 				select {
@@ -166,9 +166,11 @@ func TestFollowGoesOnWhenTheLogIsRecreatedAndStopsWhenTold(t *testing.T) {
 	close(stop)
 	require.NoError(t, <-done)
 
-	err := fx.store.Follow(context.Background(), "ghost", "serial.log", &out, FollowOptions{})
+	err := fx.store.Follow(context.Background(), "ghost", "serial", &out, logfile.FollowOptions{})
 	assert.ErrorIs(t, err, ErrNotFound)
-	assert.Error(t, fx.store.Follow(context.Background(), "vm", "../x", &out, FollowOptions{}))
+	for _, log := range []string{"../x", "..", "serial.log", "lima"} {
+		assert.ErrorContains(t, fx.store.Follow(context.Background(), "vm", log, &out, logfile.FollowOptions{}), "is not one of the logs", log)
+	}
 }
 
 func TestUntilStopped(t *testing.T) {

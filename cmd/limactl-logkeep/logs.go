@@ -14,6 +14,7 @@ import (
 
 	"limactl-logkeep/history"
 	"limactl-logkeep/limaadapter"
+	"limactl-logkeep/logfile"
 )
 
 func logsCommand() *cli.Command {
@@ -161,7 +162,7 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := history.FollowOptions{Lines: c.Int("lines")}
+	opts := logfile.FollowOptions{Lines: c.Int("lines")}
 	if c.Bool("until-stopped") {
 		lima := limaadapter.Inspector{Limactl: limactlIfAny(c)}
 		opts.StopWhen = history.UntilStopped(func() (bool, error) {
@@ -174,8 +175,7 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 			return inst.Stopped(), nil
 		}, time.Second)
 	}
-	logName, _ := limaadapter.LogName(file) // file is one of Lima's logs: --file was checked, consoles are
-	return exitFor(store.Follow(ctx, name, logName, os.Stdout, opts))
+	return exitFor(store.Follow(ctx, name, file, os.Stdout, opts))
 }
 
 // limactlIfAny returns the real limactl when one is found; commands that only
