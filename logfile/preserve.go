@@ -314,11 +314,11 @@ func cleanLeftovers(destParent string, o ops, res *PreserveResult) error {
 	slices.Sort(sets)
 	var errs []error
 	for _, set := range sets {
-		if !isSetDirName(set) {
-			continue
+		if _, _, ok := ParseSetName(set); !ok {
+			continue // what history does not list as a set is not touched either
 		}
 		dir := filepath.Join(destParent, set)
-		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+		if fi, err := o.lstat(dir); err != nil || !fi.IsDir() {
 			continue
 		}
 		names, err := readDirNames(dir)

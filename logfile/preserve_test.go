@@ -249,6 +249,8 @@ func TestPreserveCleansLeftovers(t *testing.T) {
 	mk("20240102T000000Z.2/.serial.log.tmp-fedcba9876543210", "partial")
 	// Not ours: left alone.
 	mk("notes/.serial.log.tmp-0123456789abcdef", "not a set")
+	mk("20240101T000000Z.1/.serial.log.tmp-0123456789abcdef", "not a set name (.1)")
+	mk("20241399T000000Z/.serial.log.tmp-0123456789abcdef", "not a set name (month 13)")
 	mk("20240103T000000Z/.serial.log.tmp-short", "not our pattern")
 	require.NoError(t, os.Mkdir(filepath.Join(destParent, "20240104T000000Z"), 0o700)) // empty set
 
@@ -258,10 +260,13 @@ func TestPreserveCleansLeftovers(t *testing.T) {
 		"20240101T000000Z/.serial.log.tmp-0123456789abcdef", "20240101T000000Z",
 		"20240102T000000Z.2/.serial.log.tmp-fedcba9876543210", "20240104T000000Z",
 	}, res.Cleaned)
-	assert.Equal(t, []string{"20240102T000000Z.2", "20240103T000000Z", setStamp, "notes"}, testutil.DirNames(t, destParent))
+	assert.Equal(t, []string{"20240101T000000Z.1", "20240102T000000Z.2", "20240103T000000Z", "20241399T000000Z", setStamp, "notes"}, testutil.DirNames(t, destParent))
 	assert.Equal(t, map[string]string{"ha.stderr.log": "kept"}, snapshot(t, filepath.Join(destParent, "20240102T000000Z.2")))
 	assert.Equal(t, map[string]string{".serial.log.tmp-short": "not our pattern"}, snapshot(t, filepath.Join(destParent, "20240103T000000Z")))
 	assert.Equal(t, map[string]string{".serial.log.tmp-0123456789abcdef": "not a set"}, snapshot(t, filepath.Join(destParent, "notes")))
+	for _, notSet := range []string{"20240101T000000Z.1", "20241399T000000Z"} {
+		assert.Len(t, snapshot(t, filepath.Join(destParent, notSet)), 1, "%s is no set that history lists: left alone", notSet)
+	}
 	assert.Equal(t, "current", readFile(t, filepath.Join(res.Dir, "serial.log")))
 }
 

@@ -12,7 +12,7 @@ import (
 // suffix). Any other name gives false, so callers can tell sets from anything else
 // that lives next to them.
 func ParseSetName(name string) (t time.Time, k int, ok bool) {
-	if !isSetDirName(name) {
+	if !setDirName.MatchString(name) {
 		return time.Time{}, 0, false
 	}
 	stamp, suffix, hasK := strings.Cut(name, ".")
@@ -31,6 +31,3 @@ func ParseSetName(name string) (t time.Time, k int, ok bool) {
 
 // setDirName is the form of a set directory Preserve creates, "<UTC YYYYMMDDTHHMMSSZ>[.K]".
 var setDirName = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z(\.[1-9][0-9]*)?$`)
-
-// isSetDirName reports whether name has the form of a set directory Preserve creates.
-func isSetDirName(name string) bool { return setDirName.MatchString(name) }

@@ -50,14 +50,15 @@ func TestParseSetNameAcceptsWhatPreserveCreates(t *testing.T) {
 	}
 }
 
-func TestIsSetDirName(t *testing.T) {
+func TestParseSetNameForms(t *testing.T) {
 	for name, want := range map[string]bool{
 		"20261126T093005Z": true, "20261126T093005Z.2": true, "20261126T093005Z.10": true,
-		"20261126T093005Z.1": true, "20261126T093005Z.02": false, "20261126T093005Z.": false,
+		"20261126T093005Z.1": false, "20261399T093005Z": false, "20261126T093005Z.02": false, "20261126T093005Z.": false,
 		"20261126T093005Z.2.3": false, "20261126T093005": false, "20261126t093005Z": false,
 		"20261126T093005Z\n": false, "": false, ".": false, "vm": false, "٢0261126T093005Z": false,
 		"20261126T093005Z.10x": false, ".20261126T093005Z": false,
 	} {
-		assert.Equal(t, want, isSetDirName(name), "%q", name)
+		_, _, ok := ParseSetName(name)
+		assert.Equal(t, want, ok, "%q", name)
 	}
 }
