@@ -107,12 +107,7 @@ func (s Store) pruneSets(name string, opts PruneOptions, now time.Time, res *Pru
 			res.Skipped = append(res.Skipped, PruneSkip{Set: set, Reason: reason})
 			continue
 		}
-		if opts.DryRun {
-			res.Removed = append(res.Removed, set)
-			res.Freed += set.Size
-			continue
-		}
-		freed, err := s.removeSet(set)
+		freed, err := s.removeSet(set, opts.DryRun)
 		res.Freed += freed
 		if err != nil {
 			errs = append(errs, err)
@@ -162,8 +157,9 @@ func (s Store) preservedName(name string) bool {
 
 // removeSet removes the files of set and then its empty directory, and returns
 // the bytes freed. A file that is not a regular one of those Preserve makes is
-// left, and then so is the directory.
-func (s Store) removeSet(set Set) (int64, error) {
+// left, and then so is the directory. With dryRun it removes nothing and returns
+// the bytes it would free, temporary leftovers included, as a real run counts them.
+func (s Store) removeSet(set Set, dryRun bool) (int64, error) {
 	entries, err := os.ReadDir(set.Path)
 	if err != nil {
 		return 0, fmt.Errorf("cannot remove preserved set %s: %w", set.Path, err)
@@ -175,10 +171,15 @@ func (s Store) removeSet(set Set) (int64, error) {
 		if err != nil || !fi.Mode().IsRegular() || !s.preservedName(e.Name()) {
 			return freed, fmt.Errorf("cannot remove preserved set %s: %s changed while pruning; nothing more removed", set.Path, path)
 		}
-		if err := os.Remove(path); err != nil {
-			return freed, fmt.Errorf("cannot remove preserved set %s: %w; the rest of it is still there", set.Path, err)
+		if !dryRun {
+			if err := os.Remove(path); err != nil {
+				return freed, fmt.Errorf("cannot remove preserved set %s: %w; the rest of it is still there", set.Path, err)
+			}
 		}
 		freed += fi.Size()
+	}
+	if dryRun {
+		return freed, nil
 	}
 	if err := os.Remove(set.Path); err != nil {
 		return freed, fmt.Errorf("cannot remove preserved set directory %s (its files were removed): %w", set.Path, err)

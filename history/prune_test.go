@@ -90,6 +90,20 @@ func TestPruneDryRunLeavesEverything(t *testing.T) {
 	assert.Equal(t, before, tree(t, fx.home))
 }
 
+func TestPruneDryRunFreesWhatTheRealRunFrees(t *testing.T) {
+	fx := pruneFixture(t)
+	fx.set(t, "old", "20200101T000000Z.9", map[string]string{"serial.log": "log", ".serial.log.tmp-0123456789abcdef": "leftover"})
+	opts := PruneOptions{KeepSets: 0, Now: pruneNow, DryRun: true}
+	dry, err := fx.store.Prune(opts)
+	require.NoError(t, err)
+	opts.DryRun = false
+	real, err := fx.store.Prune(opts)
+	require.NoError(t, err)
+	assert.Equal(t, setNames(real.Removed), setNames(dry.Removed))
+	assert.Equal(t, real.Freed, dry.Freed, "the temporary leftover counts in both")
+	assert.Equal(t, int64(5*11+2+len("log")+len("leftover")), real.Freed)
+}
+
 func TestPruneNeedsACriterion(t *testing.T) {
 	fx := pruneFixture(t)
 	before := tree(t, fx.home)
