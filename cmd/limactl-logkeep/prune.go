@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -45,7 +46,7 @@ func pruneAction(c *cli.Context) error {
 	}
 	opts := history.PruneOptions{Instances: names, KeepSets: -1, DryRun: c.Bool("dry-run")}
 	if c.IsSet("older-than") {
-		if opts.OlderThan, err = history.ParseAge(c.String("older-than")); err != nil {
+		if opts.OlderThan, err = parseAge(c.String("older-than")); err != nil {
 			return cli.Exit("prune: --older-than "+err.Error(), 2)
 		}
 	}
@@ -54,15 +55,15 @@ func pruneAction(c *cli.Context) error {
 			return cli.Exit("prune: --keep-sets must be 0 or more", 2)
 		}
 	}
-	if opts.OlderThan == 0 && opts.KeepSets < 0 {
-		return cli.Exit("prune: say which sets to remove: --older-than DURATION and/or --keep-sets K; nothing was removed (add --dry-run to see what would go)", 2)
-	}
 	store, err := newStore(c)
 	if err != nil {
 		return err
 	}
 	log, _ := newLogger(c)
 	res, err := store.Prune(opts)
+	if errors.Is(err, history.ErrNoCriterion) {
+		return cli.Exit("prune: say which sets to remove: --older-than DURATION and/or --keep-sets K; nothing was removed (add --dry-run to see what would go)", 2)
+	}
 	verb, total := "Removed", "Freed"
 	if opts.DryRun {
 		verb, total = "Would remove", "Would free"

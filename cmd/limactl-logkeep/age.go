@@ -1,4 +1,4 @@
-package history
+package main
 
 import (
 	"fmt"
@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// ParseAge parses a duration for --older-than: Go's syntax ("36h", "90m") or a
+// parseAge parses the DURATION of prune --older-than: Go's syntax ("36h", "90m") or a
 // whole number of days or weeks ("30d", "2w").
-func ParseAge(s string) (time.Duration, error) {
+func parseAge(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if num, ok := strings.CutSuffix(s, suffix); ok {
