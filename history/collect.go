@@ -153,8 +153,8 @@ var ErrChanged = errors.New("file changed while being read")
 // exists) and preserved sets, then "limactl-version.txt" and, last, a
 // "manifest.json" listing every file with its size and sha256. Compressed
 // generations are stored decompressed. Memory use does not grow with the sizes of
-// the files. A file that cannot be opened is left out, reported through opts.Warn
-// and in the manifest's "skipped"; a file that shrinks while read gives an error
+// the files. A file that cannot be opened, or a ".gz" that does not decompress, is
+// left out, reported through opts.Warn and in the manifest's "skipped"; a file that shrinks while read gives an error
 // wrapping ErrChanged; any other failure, or ctx being done, returns an
 // error and leaves w with an incomplete archive. Nothing is changed on disk.
 func (s Store) Collect(ctx context.Context, w io.Writer, opts CollectOptions) (Manifest, error) {

@@ -36,8 +36,10 @@ func createAtomic(o ops, path string) (*AtomicFile, error) {
 // Commit fsyncs and closes the file and renames it to its final path, then fsyncs
 // the directory. Unless replace is true it never replaces an existing file (the
 // error then satisfies errors.Is(err, fs.ErrExist)); with replace it replaces a
-// file at path but not a directory. On failure the temporary file is removed and
-// whatever was at path is left as it was.
+// file at path but not a directory. When the fsync or the rename fails, the
+// temporary file is removed and whatever was at path is left as it was; when only
+// the final directory fsync fails, the new file is already at path (with replace,
+// the old one is gone) and may not survive a crash.
 func (a *AtomicFile) Commit(replace bool) error {
 	return a.commit(replace, time.Time{})
 }

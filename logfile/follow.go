@@ -38,8 +38,9 @@ type FollowOptions struct {
 // Symbolic links and non-regular files are refused (errors.Is(err, ErrNotRegular)).
 //
 // Follow ends when ctx is done or StopWhen returns true, in both cases after a final drain of the
-// data written so far, and then returns nil. It returns an error only when reading the log or
-// writing to w fails.
+// data written so far, and then returns nil. It returns an error when the log cannot be opened,
+// stat'ed or read (a symbolic link or other non-regular file at path included), or writing to w
+// fails.
 func Follow(ctx context.Context, path string, w io.Writer, opts FollowOptions) error {
 	poll := opts.Poll
 	if poll <= 0 {

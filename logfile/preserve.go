@@ -51,8 +51,9 @@ const setTimeLayout = "20060102T150405Z"
 // No log is ever replaced or lost: after a failure or crash at any point each log is whole in
 // srcDir, in the set, or both, and a partial copy only ever has a temporary name, which the next
 // call removes first (with set directories left empty; nothing else under destParent is touched).
-// Across filesystems the logs are copied in groups, with flat memory use (see moveAcross). No
-// directory is left behind when nothing is kept. One file's failure does not stop the others: the
+// Across filesystems the logs are copied in groups, with flat memory use (see moveAcross). No set
+// directory is left behind when nothing is kept, nor destParent when this call created it (its
+// own parents, if it created them, stay). One file's failure does not stop the others: the
 // error joins one *FileError per file not moved (it is then whole in srcDir) or directory that
 // could not be fsynced; the result says what was moved, copied, skipped (symbolic links and other
 // non-regular files, never followed) and cleaned.

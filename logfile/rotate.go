@@ -31,8 +31,8 @@ type Skip struct {
 
 // RotateResult says what Rotate did. File names are relative to the rotated directory.
 type RotateResult struct {
-	// Generation is the N used for this rotation; 0 when no active log existed (then nothing was
-	// renamed, pruned or compressed).
+	// Generation is the N used for this rotation; 0 when no active log was renamed (none existed,
+	// each vanished, or each rename failed: then nothing was pruned or compressed either).
 	Generation int
 	// Renamed are the active names renamed to "<base>.<Generation>.log".
 	Renamed []string
