@@ -5,7 +5,7 @@
 // It knows nothing of Lima: callers pass directories and file names. Every primitive keeps one
 // promise above all others: no code path deletes, truncates or overwrites a log that is to be kept.
 // Renames never replace an existing file (the one exception is AtomicFile.Commit(true), which a
-// caller asks for to replace a file of its own, never a log); symbolic links and other non-regular files are never
+// caller asks for to replace an output it writes, such as a bundle, never a log); symbolic links and other non-regular files are never
 // followed, copied, renamed or renamed over; a failure or crash at any point leaves each log whole
 // in its old place or its new place (a cross-filesystem move may leave it whole in both).
 //
