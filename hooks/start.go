@@ -43,8 +43,8 @@ func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts Start
 }
 
 // Restart stops the instance when it runs (forcibly with -f), rotates its logs
-// and starts it again. A line with no flag but -f goes on with `limactl start
-// NAME`; a line with Lima v2's other restart flags (--progress, the flags of
+// and starts it again. A line with no flag but -f and limactl's global flags
+// goes on with `limactl start GLOBAL-FLAGS NAME`; a line with Lima v2's other restart flags (--progress, the flags of
 // `limactl edit`) goes on with itself, `limactl restart ...` unchanged, which
 // finds the instance stopped, says so, and applies them as it boots. Arguments
 // limactl would reject, and an instance that does not exist, go to `limactl
@@ -77,7 +77,7 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 	}
 	argv := inv.Argv()
 	if line.Plain {
-		argv = inv.With("start", line.Name)
+		argv = inv.With("start", line.StartArgs...)
 	}
 	if opts.Console != nil {
 		return h.runFollowingConsole(ctx, line.Name, opts.Console, argv)

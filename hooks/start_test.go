@@ -122,6 +122,14 @@ func TestRestartStopsRotatesStarts(t *testing.T) {
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.1.log")))
 }
 
+func TestRestartKeepsGlobalFlagsGivenAfterTheCommand(t *testing.T) {
+	fx := newFixture(t)
+	fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	_, err := fx.hooks.Restart(context.Background(), restartInv("vm", "--log-format=json", "--debug", "-f"), StartOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"start", "--debug=true", "--log-format=json", "vm"}}, fx.lima.execs)
+}
+
 func TestRestartStopFailureStopsEverything(t *testing.T) {
 	fx := newFixture(t)
 	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "A"})

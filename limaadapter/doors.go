@@ -171,6 +171,9 @@ type RestartLine struct {
 	// instance is stopped. Lima v2's restart also takes --progress and the flags
 	// of `limactl edit`, which it applies before booting.
 	Plain bool
+	// StartArgs, when Plain, are the arguments of that `limactl start`: the
+	// global flags given after the command word ("--debug=true"), then Name.
+	StartArgs []string
 }
 
 // ParseRestart parses a `limactl restart` line (args after the command word)
@@ -197,13 +200,20 @@ func ParseRestart(args []string) (RestartLine, Verdict) {
 	line.Force, _ = flags.GetBool("force")
 	flags.Visit(func(f *pflag.Flag) {
 		switch f.Name {
-		case "force", "log-level", "log-format", "debug", "tty", "yes":
+		case "force":
+		case "log-level", "log-format", "debug", "tty", "yes":
+			line.StartArgs = append(line.StartArgs, "--"+f.Name+"="+f.Value.String())
 		default:
 			line.Plain = false
 		}
 	})
 	if ValidateName(line.Name) != nil {
 		return RestartLine{}, NoBoot
+	}
+	if !line.Plain {
+		line.StartArgs = nil
+	} else {
+		line.StartArgs = append(line.StartArgs, line.Name)
 	}
 	return line, MayBoot
 }

@@ -97,10 +97,13 @@ func TestParseRestart(t *testing.T) {
 		want    RestartLine
 		verdict Verdict
 	}{
-		{nil, RestartLine{Name: "default", Plain: true}, MayBoot},
-		{[]string{"vm"}, RestartLine{Name: "vm", Plain: true}, MayBoot},
-		{[]string{"-f", "vm", "--debug", "--tty=false"}, RestartLine{Name: "vm", Force: true, Plain: true}, MayBoot},
-		{[]string{"vm", "--force"}, RestartLine{Name: "vm", Force: true, Plain: true}, MayBoot},
+		{nil, RestartLine{Name: "default", Plain: true, StartArgs: []string{"default"}}, MayBoot},
+		{[]string{"vm"}, RestartLine{Name: "vm", Plain: true, StartArgs: []string{"vm"}}, MayBoot},
+		{[]string{"-f", "vm", "--debug", "--tty=false"}, RestartLine{Name: "vm", Force: true, Plain: true,
+			StartArgs: []string{"--debug=true", "--tty=false", "vm"}}, MayBoot},
+		{[]string{"vm", "--force"}, RestartLine{Name: "vm", Force: true, Plain: true, StartArgs: []string{"vm"}}, MayBoot},
+		{[]string{"--log-format", "json", "-y", "vm", "--log-level=debug"}, RestartLine{Name: "vm", Plain: true,
+			StartArgs: []string{"--log-format=json", "--log-level=debug", "--yes=true", "vm"}}, MayBoot},
 		{[]string{"--progress", "vm"}, RestartLine{Name: "vm"}, MayBoot},
 		{[]string{"vm", "--cpus", "2", "-f"}, RestartLine{Name: "vm", Force: true}, MayBoot},
 		{[]string{"--set", ".cpus=2", "--set", ".memory=\"1G\"", "vm"}, RestartLine{Name: "vm"}, MayBoot},
