@@ -180,7 +180,7 @@ func (inv Invocation) With(command string, args ...string) []string {
 // unknown flag (every word not starting with "-" when a known flag has a bad
 // value), keeping those that are valid instance names of an existing
 // instance in LIMA_HOME (all valid ones when LIMA_HOME cannot be resolved). A
-// line that names nothing gives the default instance. The result may be empty
+// line that names nothing names the default instance. The result may be empty
 // (the line names only new instances or locators) and may name an instance the
 // line does not boot; it must never decide what is rotated or passed through.
 func StartAtRisk(args []string) []string {
@@ -203,7 +203,7 @@ func StartAtRisk(args []string) []string {
 	}
 	named = append(append(named, flags.Args()...), afterUnknownFlags(flags, args)...)
 	if len(named) == 0 {
-		return []string{DefaultInstance}
+		named = []string{DefaultInstance}
 	}
 	return existingInstances(named)
 }

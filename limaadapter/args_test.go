@@ -141,4 +141,6 @@ func TestStartAtRisk(t *testing.T) {
 	for _, c := range cases {
 		assert.Equal(t, c.want, StartAtRisk(c.args), "%q", c.args)
 	}
+	require.NoError(t, os.RemoveAll(filepath.Join(home, "default")))
+	assert.Empty(t, StartAtRisk([]string{"--future-flag"}), "a default instance that does not exist is not at risk")
 }
