@@ -62,7 +62,7 @@ func (a *AtomicFile) commit(replace bool, mtime time.Time) error {
 	}
 	rename := a.o.rename
 	if replace {
-		rename = os.Rename
+		rename = a.o.replace
 	}
 	if err := a.publish(rename); err != nil {
 		return fileErr("rename", tmp, a.final, err)

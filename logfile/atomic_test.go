@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,25 @@ func TestCreateAtomicAbortLeavesNothing(t *testing.T) {
 	names, _ := os.ReadDir(dir)
 	assert.Empty(t, names)
 	require.Error(t, a.Commit(false))
+}
+
+func TestCommitReplaceFaultKeepsOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bundle.tar.gz")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+	o := realOps()
+	o.replace = func(oldpath, newpath string) error {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EIO}
+	}
+	a, err := createAtomic(o, path)
+	require.NoError(t, err)
+	_, err = a.WriteString("new")
+	require.NoError(t, err)
+	err = a.Commit(true)
+	require.ErrorIs(t, err, syscall.EIO)
+	var fe *FileError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, path, fe.Dest, "the error names the final path")
+	assert.Equal(t, map[string]string{"bundle.tar.gz": "old"}, snapshot(t, dir),
+		"the old file is kept and no temporary file is left")
 }

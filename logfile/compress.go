@@ -81,7 +81,7 @@ func compressFile(dir string, g GenerationName, o ops, res *RotateResult) error 
 	gz := g
 	gz.Compressed = true
 	gzPath := filepath.Join(dir, gz.String())
-	gfi, err := os.Lstat(gzPath)
+	gfi, err := o.lstat(gzPath)
 	switch {
 	case err == nil:
 		return finishCompression(dir, g, gfi, o, res)
@@ -136,7 +136,7 @@ func compressPlain(dir string, g GenerationName, o ops, res *RotateResult) error
 	if err := writeGzipAtomic(o, in, fi, plainName, filepath.Join(dir, gzName)); err != nil {
 		return err
 	}
-	now, err := os.Lstat(plain)
+	now, err := o.lstat(plain)
 	if err != nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
 		res.Skipped = append(res.Skipped, Skip{Name: plainName,
 			Reason: "changed while it was compressed: both it and " + gzName + " kept"})

@@ -82,7 +82,7 @@ func copyToTemp(o ops, op, src, dst string) (*AtomicFile, error) {
 	if err != nil {
 		return nil, fileErr(op, src, dst, err)
 	}
-	if _, err := os.Lstat(dst); err == nil {
+	if _, err := o.lstat(dst); err == nil {
 		return nil, fileErr(op, src, dst, os.ErrExist)
 	}
 	out, err := createAtomic(o, dst)

@@ -6,13 +6,15 @@ import (
 	"time"
 )
 
-// ops are the filesystem calls through which Rotate (compression included), Preserve, MoveFile and
-// CopyFile change things.
+// ops are the filesystem calls through which Rotate (compression included), Preserve, MoveFile,
+// CopyFile and AtomicFile change things.
 // Production code uses realOps; tests pass a copy with one func wrapped to inject a fault (or a
 // simulated crash) on a chosen file. There is no package-level instance: each call builds its own.
 type ops struct {
 	lstat  func(path string) (fs.FileInfo, error)
 	rename func(oldpath, newpath string) error // must never replace newpath
+	// replace renames oldpath to newpath, replacing a file at newpath (Commit(true) only).
+	replace func(oldpath, newpath string) error
 	// move moves src to dst by a no-replace rename when both are on one filesystem; when they are
 	// not, it fails with an error satisfying errors.Is(err, syscall.EXDEV) and changes nothing,
 	// and the caller copies (moveAcross). It does not fsync any directory.
@@ -32,7 +34,7 @@ type ops struct {
 }
 
 func realOps() ops {
-	return ops{lstat: os.Lstat, rename: renameNoReplace, move: renameMove,
+	return ops{lstat: os.Lstat, rename: renameNoReplace, replace: os.Rename, move: renameMove,
 		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove,
 		mkdir: os.Mkdir, mkdirAll: os.MkdirAll, createTemp: createTemp,
 		chmod: (*os.File).Chmod, setModTime: setModTime}
