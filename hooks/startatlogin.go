@@ -233,6 +233,9 @@ func (h Hooks) ForgetServiceBoots(name string, s ServiceBoots) (string, error) {
 	return path, nil
 }
 
+// forgetPlist gives the launchd agent of the instance name Lima's own
+// ProgramArguments back, and returns its path; "" when there is no agent or it
+// does not go through limactl-logkeep. Errors name the plist.
 func forgetPlist(name string, s ServiceBoots) (string, error) {
 	plist, path, err := readPlist(name, s)
 	if errors.Is(err, ErrNotRegistered) {
@@ -240,12 +243,14 @@ func forgetPlist(name string, s ServiceBoots) (string, error) {
 	} else if err != nil {
 		return "", err
 	}
-	if prog, err := limaadapter.ParseLaunchdProgram(plist); err != nil || prog.Logkeep == "" {
-		return "", err
+	if prog, err := limaadapter.ParseLaunchdProgram(plist); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	} else if prog.Logkeep == "" {
+		return "", nil
 	}
 	out, err := limaadapter.LaunchdThroughLogkeep(plist, "", nil)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return path, writeAtomic(path, out)
 }

@@ -62,3 +62,20 @@ func TestFactoryResetKeepLogsRefusesABadName(t *testing.T) {
 	assert.Empty(t, fx.lima.runs)
 	assert.Empty(t, fx.lima.execs, "limactl is not run")
 }
+
+// An agent that is not Lima's start-at-login agent is an error that names its plist.
+func TestForgetServiceBootsLaunchdNamesAForeignPlist(t *testing.T) {
+	fx := newFixture(t)
+	t.Setenv("HOME", t.TempDir())
+	plist, err := limaadapter.LaunchdPlistPath("vm1", os.Getenv)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(plist), 0o755))
+	foreign := "<plist><dict><key>ProgramArguments</key><array><string>/bin/true</string></array></dict></plist>\n"
+	require.NoError(t, os.WriteFile(plist, []byte(foreign), 0o644))
+
+	path, err := fx.hooks.ForgetServiceBoots("vm1", ServiceBoots{Manager: Launchd, Logkeep: "/lk"})
+	require.ErrorIs(t, err, limaadapter.ErrNotLimaPlist)
+	assert.ErrorContains(t, err, plist+": ")
+	assert.Empty(t, path)
+	assert.Equal(t, foreign, readFile(t, plist), "left as it is")
+}
