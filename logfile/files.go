@@ -54,6 +54,23 @@ func skipReason(mode fs.FileMode) string {
 	return fileKind(mode) + ", not a regular file: left alone"
 }
 
+// regularEntry lstats dir/name through o to decide whether to act on it: ok when it is a regular
+// file; a Skip with skipReason (and not ok) when it is of another type, which is never followed;
+// neither when it does not exist. An lstat that fails otherwise is a *FileError ("stat", the path).
+func regularEntry(o ops, dir, name string) (ok bool, skip *Skip, err error) {
+	path := filepath.Join(dir, name)
+	fi, err := o.lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return false, nil, nil
+	case err != nil:
+		return false, nil, fileErr("stat", path, "", err)
+	case !fi.Mode().IsRegular():
+		return false, &Skip{Name: name, Reason: skipReason(fi.Mode())}, nil
+	}
+	return true, nil, nil
+}
+
 const tempMarker = ".tmp-"
 
 // createTemp creates a new empty file in dir, mode 0600, named "."+final+".tmp-"+16 hex digits: it

@@ -152,18 +152,17 @@ func dropEmptySet(set, destParent string, createdParent bool, o ops, res *Preser
 // reported in res.Skipped), adding each copied name to res.Copied.
 func copyExtras(srcDir, set string, names []string, o ops, res *PreserveResult) (errs []error) {
 	for _, name := range names {
-		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
-		fi, err := o.lstat(src)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			continue
-		case err != nil:
-			errs = append(errs, fileErr("stat", src, "", err))
-			continue
-		case !fi.Mode().IsRegular():
-			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+		ok, skip, err := regularEntry(o, srcDir, name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if skip != nil {
+			res.Skipped = append(res.Skipped, *skip)
+		}
+		if !ok {
 			continue
 		}
+		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
 		if err := copyFile(src, dst, o); err != nil {
 			errs = append(errs, asFileError("copy", src, dst, err))
 			continue
@@ -231,15 +230,14 @@ func listLogs(dir string, o ops, res *PreserveResult) (logs []string, errs []err
 		if !IsLogName(name) {
 			continue
 		}
-		path := filepath.Join(dir, name)
-		fi, err := o.lstat(path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			errs = append(errs, fileErr("stat", path, "", err))
-		case !fi.Mode().IsRegular():
-			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
-		default:
+		ok, skip, err := regularEntry(o, dir, name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if skip != nil {
+			res.Skipped = append(res.Skipped, *skip)
+		}
+		if ok {
 			logs = append(logs, name)
 		}
 	}

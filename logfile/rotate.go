@@ -96,15 +96,14 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 // res.Skipped. Any stat error other than "does not exist" is returned before anything is changed.
 func presentActive(dir string, names []string, o ops, res *RotateResult) (present []string, err error) {
 	for _, name := range names {
-		path := filepath.Join(dir, name)
-		fi, err := o.lstat(path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			return nil, fileErr("stat", path, "", err)
-		case !fi.Mode().IsRegular():
-			res.Skipped = append(res.Skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
-		default:
+		ok, skip, err := regularEntry(o, dir, name)
+		if err != nil {
+			return nil, err
+		}
+		if skip != nil {
+			res.Skipped = append(res.Skipped, *skip)
+		}
+		if ok {
 			present = append(present, name)
 		}
 	}
