@@ -3,7 +3,6 @@ package logfile
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 )
 
@@ -74,7 +73,7 @@ func moveGroup(o ops, group []*crossMove) error {
 		if err := o.syncDir(dir); err != nil {
 			for _, m := range ms {
 				m.err = fileErr("move (syncing the directory of the copy failed, so the source is kept and both files exist)",
-					m.src, m.dst, fmt.Errorf("fsync %s: %w", dir, pathErrCause(err, dir)))
+					m.src, m.dst, fmt.Errorf("fsync %s: %w", dir, pathCause(err, dir, "")))
 			}
 		}
 	}
@@ -91,18 +90,10 @@ func moveGroup(o ops, group []*crossMove) error {
 		if err := o.syncDir(dir); err != nil {
 			errs = append(errs, fileErr("sync directory", dir, "", fmt.Errorf(
 				"%w (the logs moved out of it are safe in their new place, but after a crash they may reappear here and be preserved again)",
-				pathErrCause(err, dir))))
+				pathCause(err, dir, ""))))
 		}
 	}
 	return joinErrs(errs)
-}
-
-// pathErrCause drops an *fs.PathError layer about path from err, which would repeat the path.
-func pathErrCause(err error, path string) error {
-	if pe, ok := err.(*fs.PathError); ok && pe.Path == path {
-		return pe.Err
-	}
-	return err
 }
 
 // pending returns the moves of group that have not failed so far.

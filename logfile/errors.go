@@ -41,19 +41,26 @@ func (e *FileError) Error() string {
 func (e *FileError) Unwrap() error { return e.Err }
 
 // fileErr builds a *FileError, dropping an *fs.PathError or *os.LinkError layer that would only
-// repeat the path (the errno below it stays visible to errors.Is).
+// repeat the path (pathCause).
 func fileErr(op, path, dest string, err error) *FileError {
+	return &FileError{Op: op, Path: path, Dest: dest, Err: pathCause(err, path, dest)}
+}
+
+// pathCause returns the cause of err when err is an *fs.PathError about path or dest or an
+// *os.LinkError from path, a layer that would only repeat a path the message already names; it
+// returns any other err as it is. The errno below stays visible to errors.Is.
+func pathCause(err error, path, dest string) error {
 	switch e := err.(type) {
 	case *fs.PathError:
 		if e.Path == path || e.Path == dest {
-			err = e.Err
+			return e.Err
 		}
 	case *os.LinkError:
 		if e.Old == path {
-			err = e.Err
+			return e.Err
 		}
 	}
-	return &FileError{Op: op, Path: path, Dest: dest, Err: err}
+	return err
 }
 
 // asFileError is fileErr for an err that may already be a *FileError naming the file: that one
