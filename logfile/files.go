@@ -15,6 +15,19 @@ func notRegular(mode fs.FileMode) error {
 	return fmt.Errorf("%w: it is a %s, never followed", ErrNotRegular, fileKind(mode))
 }
 
+// lstatRegular returns the file info of path without following a symlink, and an error wrapping
+// ErrNotRegular if it is not a regular file.
+func lstatRegular(path string) (fs.FileInfo, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return fi, &fs.PathError{Op: "lstat", Path: path, Err: notRegular(fi.Mode())}
+	}
+	return fi, nil
+}
+
 // keepIfRegular returns the open file f (opened from path) when it is a regular file, and
 // otherwise closes it and returns an error wrapping ErrNotRegular.
 func keepIfRegular(f *os.File, path string) (*os.File, error) {

@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"io/fs"
 	"os"
 	"syscall"
 )
@@ -16,17 +15,4 @@ func renameCheckThenRename(oldpath, newpath string) error {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	return os.Rename(oldpath, newpath)
-}
-
-// lstatRegular returns the file info of path without following a symlink, and an error wrapping
-// ErrNotRegular if it is not a regular file.
-func lstatRegular(path string) (fs.FileInfo, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return fi, &fs.PathError{Op: "lstat", Path: path, Err: notRegular(fi.Mode())}
-	}
-	return fi, nil
 }
