@@ -26,23 +26,19 @@ type Invocation struct {
 // before the command leaves Command empty, so the caller passes the whole line
 // through unchanged. Argv always gives back argv.
 func SplitCommand(argv []string) Invocation {
-	withValue := map[string]bool{"--log-level": true, "--log-format": true}
-	for i := 0; i < len(argv); i++ {
-		arg := argv[i]
-		switch {
-		case withValue[arg]:
-			i++ // the value is the next argument
-		case strings.HasPrefix(arg, "--log-level="), strings.HasPrefix(arg, "--log-format="),
-			arg == "--debug", strings.HasPrefix(arg, "--debug="),
-			arg == "--tty", strings.HasPrefix(arg, "--tty="),
-			arg == "-y", arg == "--yes", strings.HasPrefix(arg, "--yes="):
-		case strings.HasPrefix(arg, "-"), arg == "":
-			return Invocation{Global: argv}
-		default:
-			return Invocation{Global: argv[:i], Command: arg, Args: argv[i+1:]}
-		}
+	flags := pflag.NewFlagSet("limactl", pflag.ContinueOnError)
+	globalFlags(flags)
+	flags.SetInterspersed(false) // stop at the command word, as cobra does
+	flags.SetOutput(io.Discard)
+	if err := flags.Parse(argv); err != nil || flags.NArg() == 0 {
+		return Invocation{Global: argv}
 	}
-	return Invocation{Global: argv}
+	i := len(argv) - flags.NArg()
+	if argv[i] == "" || argv[i] == "-" || (i > 0 && argv[i-1] == "--") { // "limactl -- start": no command word
+
+		return Invocation{Global: argv}
+	}
+	return Invocation{Global: argv[:i], Command: argv[i], Args: argv[i+1:]}
 }
 
 // globalFlags registers limactl's persistent flags (cmd/limactl/main.go).
