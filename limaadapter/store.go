@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/lima-vm/lima/v2/pkg/identifiers"
 	"github.com/lima-vm/lima/v2/pkg/limatype/dirnames"
 	"github.com/lima-vm/lima/v2/pkg/limatype/filenames"
 )
@@ -55,14 +54,11 @@ func Home() (string, error) {
 }
 
 // ValidateName reports whether name is a valid Lima instance name, with Lima's
-// own rules: identifiers.Validate, then dirnames.ValidateInstName (no .yaml/.yml
-// suffix); they are the same in Lima v1.2.1. The error says what a name may be.
+// own rule, dirnames.ValidateInstName (an identifier not ending in .yaml or .yml;
+// the same in Lima v1.2.1). The error says what a name may be.
 func ValidateName(name string) error {
-	if err := identifiers.Validate(name); err != nil {
-		return fmt.Errorf("invalid instance name %q: use ASCII letters and digits, in runs joined by single '.', '_' or '-': %w", name, err)
-	}
 	if err := dirnames.ValidateInstName(name); err != nil {
-		return fmt.Errorf("invalid instance name %q: %w", name, err)
+		return fmt.Errorf("invalid instance name %q: %w; a name is ASCII letters and digits, in runs joined by single '.', '_' or '-', not ending in .yaml or .yml", name, err)
 	}
 	return nil
 }
