@@ -124,7 +124,7 @@ func finishCompression(dir string, g GenerationName, gfi os.FileInfo, o ops, res
 func compressPlain(dir string, g GenerationName, o ops, res *RotateResult) error {
 	plainName, gzName := g.String(), g.String()+gzSuffix
 	plain := filepath.Join(dir, plainName)
-	in, err := openRegular(plain)
+	in, err := OpenRegular(plain)
 	if err != nil {
 		return fileErr("compress", plain, "", err)
 	}
@@ -185,7 +185,7 @@ func gunzipEquals(gzPath, plain string) (bool, error) {
 		return false, err
 	}
 	defer zr.Close()
-	p, err := openRegular(plain)
+	p, err := OpenRegular(plain)
 	if err != nil {
 		return false, err
 	}

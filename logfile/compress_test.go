@@ -75,7 +75,7 @@ func TestRotateCompress(t *testing.T) {
 			assert.Equal(t, os.FileMode(0o640), fi.Mode().Perm(), "mode kept: %s", name)
 			assert.True(t, base.Add(time.Duration(boot)*time.Hour).Equal(fi.ModTime()), "mtime kept: %s", name)
 		}
-		n, err := NextGeneration(dir)
+		n, err := nextGeneration(dir)
 		require.NoError(t, err)
 		assert.Equal(t, 5, n)
 	})

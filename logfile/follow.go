@@ -124,7 +124,7 @@ func (f *follower) step(tailN int) error {
 
 // open opens the file if it exists, positioned at its start or at its last tailN lines.
 func (f *follower) open(tailN int) error {
-	file, err := openRegular(f.path)
+	file, err := OpenRegular(f.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}

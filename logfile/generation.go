@@ -97,11 +97,11 @@ func ActiveBase(name string) (base string, ok bool) {
 	return base, true
 }
 
-// NextGeneration returns 1 + the highest N of any "<name>.<N>.log" or "<name>.<N>.log.gz" entry in
+// nextGeneration returns 1 + the highest N of any "<name>.<N>.log" or "<name>.<N>.log.gz" entry in
 // dir, whatever its name or file type (a symlink named "x.9.log" counts, so a new generation can
 // never collide with it), or 1 when there is none. Names whose N does not parse (e.g. too large for
 // an int) are ignored. If the highest N is math.MaxInt the result would wrap: that is an error.
-func NextGeneration(dir string) (int, error) {
+func nextGeneration(dir string) (int, error) {
 	names, err := readDirNames(dir)
 	if err != nil {
 		return 0, err

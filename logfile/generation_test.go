@@ -138,7 +138,7 @@ func TestNextGeneration(t *testing.T) {
 			for _, d := range tt.dirs {
 				require.NoError(t, os.Mkdir(filepath.Join(dir, d), 0o755))
 			}
-			got, err := NextGeneration(dir)
+			got, err := nextGeneration(dir)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
@@ -148,7 +148,7 @@ func TestNextGeneration(t *testing.T) {
 func TestNextGenerationAtMaxIntIsAnError(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "x."+strconv.Itoa(math.MaxInt)+".log"), "x")
-	_, err := NextGeneration(dir)
+	_, err := nextGeneration(dir)
 	require.Error(t, err)
 	var fe *FileError
 	require.ErrorAs(t, err, &fe)
@@ -157,6 +157,6 @@ func TestNextGenerationAtMaxIntIsAnError(t *testing.T) {
 }
 
 func TestNextGenerationMissingDir(t *testing.T) {
-	_, err := NextGeneration(filepath.Join(t.TempDir(), "missing"))
+	_, err := nextGeneration(filepath.Join(t.TempDir(), "missing"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }

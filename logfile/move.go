@@ -45,15 +45,10 @@ func renameMove(src, dst string) error {
 	return nil
 }
 
-// CopyFile copies the regular file src (never a symbolic link: errors.Is(err, ErrNotRegular)) to
-// dst with its mode and modification time. dst appears whole or not at all: the copy is written
-// to a temporary name, fsynced, and renamed without replacing an existing dst
-// (errors.Is(err, fs.ErrExist)), then dst's directory is fsynced. Errors are *FileError.
-func CopyFile(src, dst string) error {
-	return copyFile(src, dst, realOps())
-}
-
-// copyFile implements CopyFile with the calls of o.
+// copyFile copies the regular file src (never a symbolic link: errors.Is(err, ErrNotRegular)) to
+// dst with its mode and modification time, through the calls of o. dst appears whole or not at
+// all: the copy is written to a temporary name, fsynced, and renamed without replacing an existing
+// dst (errors.Is(err, fs.ErrExist)), then dst's directory is fsynced. Errors are *FileError.
 func copyFile(src, dst string, o ops) error {
 	out, err := copyToTemp(o, "copy", src, dst)
 	if err != nil {
@@ -73,7 +68,7 @@ func copyFile(src, dst string, o ops) error {
 // fsynced nor closed. It refuses early when dst exists (errors.Is(err, fs.ErrExist)). On failure
 // nothing is left behind and the error is a *FileError naming src, with the verb op.
 func copyToTemp(o ops, op, src, dst string) (*AtomicFile, error) {
-	in, err := openRegular(src)
+	in, err := OpenRegular(src)
 	if err != nil {
 		return nil, fileErr(op, src, dst, err)
 	}

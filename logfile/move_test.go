@@ -90,14 +90,14 @@ func TestCopyFileKeepsModeNeverReplaces(t *testing.T) {
 		p := filepath.Join(src, "lima.yaml")
 		writeFile(t, p, "vmType: qemu\n")
 		require.NoError(t, os.Chmod(p, 0o600))
-		require.NoError(t, CopyFile(p, filepath.Join(dst, "lima.yaml")))
+		require.NoError(t, copyFile(p, filepath.Join(dst, "lima.yaml"), realOps()))
 		assert.Equal(t, "vmType: qemu\n", readFile(t, p), "source kept")
 		fi, err := os.Stat(filepath.Join(dst, "lima.yaml"))
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
 		writeFile(t, p, "changed")
-		require.ErrorIs(t, CopyFile(p, filepath.Join(dst, "lima.yaml")), fs.ErrExist)
+		require.ErrorIs(t, copyFile(p, filepath.Join(dst, "lima.yaml"), realOps()), fs.ErrExist)
 		assert.Equal(t, map[string]string{"lima.yaml": "vmType: qemu\n"}, snapshot(t, dst))
 	}
 }

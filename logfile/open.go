@@ -12,7 +12,7 @@ import (
 // them. A corrupt or truncated ".gz" file gives a read error, never silently short data. Close
 // closes the underlying file.
 func OpenLog(path string) (io.ReadCloser, error) {
-	f, err := openRegular(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return nil, fileErr("open", path, "", err)
 	}
@@ -25,14 +25,6 @@ func OpenLog(path string) (io.ReadCloser, error) {
 		return nil, fileErr("decompress", path, "", err)
 	}
 	return &gzipFile{Reader: zr, f: f}, nil
-}
-
-// OpenRegular opens the regular file at path for reading as it is (no gunzip), never following a
-// symbolic link or other reparse point and never blocking on a FIFO: those, and any other
-// non-regular file, fail with an error wrapping ErrNotRegular that says what the file is. Errors
-// are *fs.PathError naming path.
-func OpenRegular(path string) (*os.File, error) {
-	return openRegular(path)
 }
 
 type gzipFile struct {

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// ops are the filesystem calls through which Rotate (compression included), Preserve, MoveFile,
-// CopyFile and AtomicFile change things.
+// ops are the filesystem calls through which Rotate (compression included), Preserve (copyFile
+// included), MoveFile and AtomicFile change things.
 // Production code uses realOps; tests pass a copy with one func wrapped to inject a fault (or a
 // simulated crash) on a chosen file. There is no package-level instance: each call builds its own.
 type ops struct {

@@ -48,7 +48,7 @@ type RotateResult struct {
 }
 
 // Rotate starts a new generation in dir: every active log of opts.Names that is a regular file is
-// renamed to "<base>.<N>.log", the same N = NextGeneration(dir) for all; then, unless
+// renamed to "<base>.<N>.log", the same N = nextGeneration(dir) for all; then, unless
 // opts.KeepAll, it removes the files of all but the newest MaxBackups generations of those bases,
 // and with opts.Compress it gzips the generations older than N.
 //
@@ -79,7 +79,7 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	if err != nil || len(present) == 0 {
 		return res, err
 	}
-	n, err := NextGeneration(dir)
+	n, err := nextGeneration(dir)
 	if err != nil {
 		return res, err
 	}

@@ -37,7 +37,7 @@ func TailLines(path string, n int, w io.Writer) error {
 		}
 		return nil
 	}
-	f, err := openRegular(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return fileErr("open", path, "", err)
 	}
