@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/lima-vm/lima/v2/pkg/identifiers"
@@ -84,23 +85,12 @@ func resolveLocator(locator string) (string, error) {
 	return "", fmt.Errorf("locator %q has a redirect loop (as Lima would say)", locator)
 }
 
-// seemsImage reports whether Lima takes locator for an image URL (limatmpl's
-// imageURLRegex, \.(img|qcow2|raw|iso|ipsw)(\.(gz|xz|bz2|zstd))?$), written
-// without a regular expression compiled at start.
-func seemsImage(locator string) bool {
-	for _, compression := range []string{"", ".gz", ".xz", ".bz2", ".zstd"} {
-		trimmed, ok := strings.CutSuffix(locator, compression)
-		if !ok {
-			continue
-		}
-		for _, format := range []string{".img", ".qcow2", ".raw", ".iso", ".ipsw"} {
-			if strings.HasSuffix(trimmed, format) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// imageURL is Lima v2.2.0's limatmpl.imageURLRegex (unexported there, and limatmpl
+// links Lima's YAML stack, which the binary leaves out).
+var imageURL = regexp.MustCompile(`\.(img|qcow2|raw|iso|ipsw)(\.(gz|xz|bz2|zstd))?$`)
+
+// seemsImage reports whether Lima takes locator for an image URL.
+func seemsImage(locator string) bool { return imageURL.MatchString(locator) }
 
 // nameFromYAMLPath is limatmpl.InstNameFromYAMLPath.
 func nameFromYAMLPath(yamlPath string) (string, error) {
