@@ -21,7 +21,7 @@ import (
 // cross-filesystem path (copy, fsync, rename, sync, remove) even within one filesystem.
 func acrossOps() ops {
 	o := realOps()
-	o.move = func(src, dst string) error { return fileErr("move", src, dst, syscall.EXDEV) }
+	o.renameRegular = func(src, dst string) error { return fileErr("move", src, dst, syscall.EXDEV) }
 	return o
 }
 

@@ -19,7 +19,7 @@ func MoveFile(src, dst string) error {
 
 // moveFile implements MoveFile with the calls of o.
 func moveFile(src, dst string, o ops) error {
-	err := o.move(src, dst)
+	err := o.renameRegular(src, dst)
 	if err == nil {
 		return o.syncDirErr(filepath.Dir(dst))
 	}
@@ -33,9 +33,10 @@ func moveFile(src, dst string, o ops) error {
 	return m.err
 }
 
-// renameMove is ops.move: a no-replace rename of the regular file src to dst, failing with a
-// *FileError that satisfies errors.Is(err, syscall.EXDEV) when they are on different filesystems.
-func renameMove(src, dst string) error {
+// renameRegularNoReplace is ops.renameRegular: a no-replace rename of the regular file src to
+// dst, failing with a *FileError that satisfies errors.Is(err, syscall.EXDEV) when they are on
+// different filesystems.
+func renameRegularNoReplace(src, dst string) error {
 	if _, err := lstatRegular(src); err != nil {
 		return fileErr("move", src, dst, err)
 	}

@@ -15,10 +15,11 @@ type ops struct {
 	rename func(oldpath, newpath string) error // must never replace newpath
 	// replace renames oldpath to newpath, replacing a file at newpath (Commit(true) only).
 	replace func(oldpath, newpath string) error
-	// move moves src to dst by a no-replace rename when both are on one filesystem; when they are
-	// not, it fails with an error satisfying errors.Is(err, syscall.EXDEV) and changes nothing,
-	// and the caller copies (moveAcross). It does not fsync any directory.
-	move func(src, dst string) error
+	// renameRegular renames the regular file src to dst without replacing dst (never a symbolic
+	// link or other non-regular file). When they are on different filesystems it fails with an
+	// error satisfying errors.Is(err, syscall.EXDEV) and changes nothing, and the caller copies
+	// (moveAcross). It does not fsync any directory.
+	renameRegular func(src, dst string) error
 	// copyData copies the data of a cross-filesystem move or copy (copyData).
 	copyData func(dst, src *os.File) (int64, error)
 	fsync    func(f *os.File) error
@@ -34,8 +35,8 @@ type ops struct {
 }
 
 func realOps() ops {
-	return ops{lstat: os.Lstat, rename: renameNoReplace, replace: os.Rename, move: renameMove,
-		copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove,
+	return ops{lstat: os.Lstat, rename: renameNoReplace, replace: os.Rename,
+		renameRegular: renameRegularNoReplace, copyData: copyData, fsync: (*os.File).Sync, syncDir: syncDir, remove: os.Remove,
 		mkdir: os.Mkdir, mkdirAll: os.MkdirAll, createTemp: createTemp,
 		chmod: (*os.File).Chmod, setModTime: setModTime}
 }

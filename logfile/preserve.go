@@ -172,9 +172,9 @@ func copyExtras(srcDir, set string, names []string, o ops, res *PreserveResult) 
 	return errs
 }
 
-// moveLogs moves the logs named names from srcDir into set: a no-replace rename (o.move) for
-// each, then one fsync of set for all that were renamed, and moveAcross for those on another
-// filesystem. It returns the names moved, in the order of names, and one error per file that was
+// moveLogs moves the logs named names from srcDir into set: a no-replace rename
+// (o.renameRegular) for each, then one fsync of set for all that were renamed, and moveAcross for
+// those on another filesystem. It returns the names moved, in the order of names, and one error per file that was
 // not (each a *FileError naming the file), plus errors about directories that could not be synced.
 func moveLogs(srcDir, set string, names []string, o ops) (moved []string, errs []error) {
 	fail := make([]error, len(names))
@@ -183,7 +183,7 @@ func moveLogs(srcDir, set string, names []string, o ops) (moved []string, errs [
 	renamed := false
 	for i, name := range names {
 		src, dst := filepath.Join(srcDir, name), filepath.Join(set, name)
-		err := o.move(src, dst)
+		err := o.renameRegular(src, dst)
 		switch {
 		case err == nil:
 			renamed = true

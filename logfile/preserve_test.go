@@ -56,7 +56,7 @@ func TestPreservePartialFailureContinues(t *testing.T) {
 		src := makeSrc(t, t.TempDir())
 		destParent := filepath.Join(t.TempDir(), "logs", "vm")
 		o := realOps()
-		o.move = func(from, to string) error {
+		o.renameRegular = func(from, to string) error {
 			if b := filepath.Base(from); b == "a.log" || b == "c.log.gz" {
 				return &FileError{Op: "move", Path: from, Dest: to, Err: syscall.EROFS}
 			}
@@ -192,7 +192,7 @@ func TestPreserveNoEmptyDirWhenNothingKept(t *testing.T) {
 			writeFile(t, filepath.Join(src, "lima.yaml"), "x")
 		}, func() ops {
 			o := realOps()
-			o.move = func(string, string) error { return syscall.ENOSPC }
+			o.renameRegular = func(string, string) error { return syscall.ENOSPC }
 			return o
 		}},
 	}

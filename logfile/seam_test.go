@@ -153,7 +153,7 @@ func TestPreserveRemoveFaults(t *testing.T) {
 		src, destParent := t.TempDir(), filepath.Join(t.TempDir(), "vm")
 		writeFile(t, filepath.Join(src, "serial.log"), "boot")
 		o := failRemove(setStamp)
-		o.move = func(src, dst string) error { return fileErr("move", src, dst, syscall.EIO) }
+		o.renameRegular = func(src, dst string) error { return fileErr("move", src, dst, syscall.EIO) }
 		res, err := preserve(src, destParent, PreserveOptions{Now: setTime}, o)
 		require.ErrorIs(t, err, syscall.EIO)
 		assert.Contains(t, err.Error(), filepath.Join(destParent, setStamp))
@@ -214,7 +214,7 @@ func TestMoveFileFaults(t *testing.T) {
 		src, dst := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
 		writeFile(t, src, "data")
 		o := realOps()
-		o.move = func(src, dst string) error { return fileErr("move", src, dst, syscall.EIO) }
+		o.renameRegular = func(src, dst string) error { return fileErr("move", src, dst, syscall.EIO) }
 		requireFileErr(t, moveFile(src, dst, o), syscall.EIO, src)
 		assert.Equal(t, map[string]string{"a.log": "data"}, snapshot(t, dir))
 	})
