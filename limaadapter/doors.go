@@ -151,17 +151,6 @@ func listsOrHelps(flags *pflag.FlagSet) bool {
 	return false
 }
 
-// StartFlags returns every flag of `limactl start` of Lima v2.2.0 and v1.2.1,
-// the table ParseStart parses with, as a map from the flag's name to the pflag
-// type of its value ("bool", "int", "stringArray", ...).
-func StartFlags() map[string]string {
-	flags := pflag.NewFlagSet("start", pflag.ContinueOnError)
-	registerStartFlags(flags)
-	all := map[string]string{}
-	flags.VisitAll(func(f *pflag.Flag) { all[f.Name] = f.Value.Type() })
-	return all
-}
-
 // RestartLine is a parsed `limactl restart [flags] [INSTANCE]` line.
 type RestartLine struct {
 	Name  string // the instance; the default one when none is named

@@ -26,8 +26,7 @@ type Limactl struct {
 }
 
 func (l Limactl) command(ctx context.Context, args []string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, l.Path, args...)
-	cmd.Args[0] = l.Path
+	cmd := exec.CommandContext(ctx, l.Path, args...) // argv[0] is l.Path itself (Lima puts its directory first in a plugin's PATH)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = l.Stdin, l.Stdout, l.Stderr
 	if cmd.Stdin == nil {
 		cmd.Stdin = os.Stdin

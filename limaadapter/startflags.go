@@ -107,3 +107,14 @@ func registerStartFlags(flags *pflag.FlagSet) {
 	registerSpecs(flags, editFlags)
 	registerSpecs(flags, createOnlyFlags)
 }
+
+// StartFlags returns every flag of `limactl start` of Lima v2.2.0 and v1.2.1,
+// the table ParseStart parses with, as a map from the flag's name to the pflag
+// type of its value ("bool", "int", "stringArray", ...).
+func StartFlags() map[string]string {
+	flags := pflag.NewFlagSet("start", pflag.ContinueOnError)
+	registerStartFlags(flags)
+	all := map[string]string{}
+	flags.VisitAll(func(f *pflag.Flag) { all[f.Name] = f.Value.Type() })
+	return all
+}
