@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"limactl-logkeep/limaadapter"
 	"limactl-logkeep/logfile"
@@ -25,8 +28,11 @@ var ErrNotPreserved = errors.New("logs not preserved")
 // with the error. It never removes an instance directory itself.
 func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
+	if !ok && h.KeepLogs {
+		h.warnNotPreserved(inv)
+	}
 	if !ok || !h.KeepLogs {
-		return h.execDelete(ctx, inv)
+		return h.execDelete(ctx, inv, parsed.Names)
 	}
 	if err := limaadapter.ValidateNames(parsed.Names); err != nil {
 		return 1, err
@@ -57,7 +63,7 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 	for _, err := range failed {
 		h.Log.Error(err)
 	}
-	return h.execDelete(ctx, inv)
+	return h.execDelete(ctx, inv, parsed.Names)
 }
 
 // FactoryReset prepares `limactl factory-reset [INSTANCE]`: with KeepLogs it stops
@@ -65,6 +71,9 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 // Then it hands over to limactl with the arguments unchanged.
 func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, false, 0, 1)
+	if !ok && h.KeepLogs {
+		h.warnNotPreserved(inv)
+	}
 	if !ok || !h.KeepLogs {
 		return h.handOver(inv.Argv()...)
 	}
@@ -120,4 +129,84 @@ func (h Hooks) preserve(name string) error {
 		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, preserveErr)
 	}
 	return nil
+}
+
+// warnNotPreserved prints one line saying that the wrapper cannot tell which
+// instances the delete or factory-reset line inv removes, so it preserved
+// nothing, naming the existing instances it may remove (limaadapter.StartAtRisk's
+// lenient guess) and how to keep their logs. It prints nothing for a line that
+// asks for help, a delete line that names no instance (limactl refuses it), or
+// when no existing instance is named.
+func (h Hooks) warnNotPreserved(inv limaadapter.Invocation) {
+	args := inv.Args
+	if i := slices.Index(args, "--"); i >= 0 {
+		args = args[:i]
+	}
+	if slices.ContainsFunc(args, func(arg string) bool { return arg == "-h" || arg == "--help" || strings.HasPrefix(arg, "--help=") }) {
+		return
+	}
+	if inv.Command != "factory-reset" && !slices.ContainsFunc(inv.Args, func(arg string) bool { return !strings.HasPrefix(arg, "-") }) {
+		return
+	}
+	var names, quoted []string
+	for _, name := range limaadapter.StartAtRisk(inv.Args) {
+		if dir, err := limaadapter.InstanceDir(name); err == nil && exists(dir) {
+			names, quoted = append(names, name), append(quoted, fmt.Sprintf("%q", name))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` removes (a flag it does not know?), so it preserved nothing: if it removes %s, Lima deletes its logs with it; to keep them, stop here and run `limactl logkeep collect %s -o FILE.tar.gz` first",
+		inv.Command, strings.Join(quoted, " or "), strings.Join(names, " "))
+}
+
+// execDelete hands the delete line inv, which names the instances names (nil
+// when it could not be parsed), over to limactl. When one of them has a
+// start-at-login drop-in, limactl runs as a child instead, and the drop-ins of
+// the instances that are gone afterwards are removed: never before limactl's
+// delete succeeded, so an instance that survives keeps its boots kept.
+func (h Hooks) execDelete(ctx context.Context, inv limaadapter.Invocation, names []string) (int, error) {
+	if manager, err := CurrentServiceManager(); err != nil || manager != Systemd {
+		return h.handOver(inv.Argv()...) // Lima's delete removes the launchd agent, rewritten or not
+	}
+	if !slices.ContainsFunc(names, hasDropIn) {
+		return h.handOver(inv.Argv()...)
+	}
+	status, err := h.Lima.Run(ctx, inv.Argv()...)
+	if err != nil {
+		return status, err
+	}
+	h.forgetDeletedBoots(names)
+	return status, nil
+}
+
+// hasDropIn reports whether the instance name has a systemd start-at-login
+// drop-in.
+func hasDropIn(name string) bool {
+	path, err := limaadapter.SystemdDropInPath(name, os.Getenv)
+	return err == nil && exists(path)
+}
+
+// forgetDeletedBoots removes the systemd start-at-login drop-ins of the
+// instances in names that no longer exist (after `limactl delete`), warning
+// about any it cannot remove.
+func (h Hooks) forgetDeletedBoots(names []string) {
+	for _, name := range slices.Compact(slices.Clone(names)) {
+		if dir, err := limaadapter.InstanceDir(name); err != nil || exists(dir) {
+			continue
+		}
+		if path, err := h.ForgetServiceBoots(name, ServiceBoots{Manager: Systemd}); err != nil {
+			h.Log.Warnf("Instance %q is deleted, but its start-at-login drop-in is not: %v", name, err)
+		} else if path != "" {
+			h.Log.Debugf("Removed %s of deleted instance %q", path, name)
+		}
+	}
+}
+
+// exists reports whether something is at path (an Lstat error other than
+// "does not exist" counts as there).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return !errors.Is(err, os.ErrNotExist)
 }

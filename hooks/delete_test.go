@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -248,4 +250,46 @@ func TestDeleteKeepLogsInspectFailureDeletesNothing(t *testing.T) {
 	require.ErrorIs(t, err, broken)
 	assert.NotEqual(t, 0, status)
 	assert.Empty(t, fx.lima.execs)
+}
+
+// With keep-logs, a delete or factory-reset line the wrapper cannot parse goes
+// to limactl unchanged, after a warning naming the existing instances it may
+// remove; help, and a delete line naming no instance, get none.
+func TestDeleteKeepLogsWarnsAboutALineItCannotParse(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	var log bytes.Buffer
+	logger := logrus.New()
+	logger.SetOutput(&log)
+	fx.hooks.Log = logger
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	for _, tc := range []struct {
+		inv   limaadapter.Invocation
+		warns bool
+	}{
+		{deleteInv("--future", "vm", "ghost"), true},
+		{limaadapter.Invocation{Command: "rm", Args: []string{"vm", "--future=1"}}, true},
+		{limaadapter.Invocation{Command: "factory-reset", Args: []string{"--future"}}, false}, // no default instance
+		{limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm", "--future"}}, true},
+		{deleteInv("--future", "ghost"), false},
+		{deleteInv("--help"), false},
+		{deleteInv("vm", "-h"), false},
+		{deleteInv("--future"), false},
+	} {
+		log.Reset()
+		fx.lima.execs = nil
+		var err error
+		if tc.inv.Command == "factory-reset" {
+			_, err = fx.hooks.FactoryReset(context.Background(), tc.inv)
+		} else {
+			_, err = fx.hooks.Delete(context.Background(), tc.inv)
+		}
+		require.NoError(t, err)
+		assert.Equal(t, [][]string{tc.inv.Argv()}, fx.lima.execs, "the line goes to limactl unchanged")
+		assert.Equal(t, tc.warns, strings.Contains(log.String(), `preserved nothing: if it removes \"vm\", Lima deletes its logs`), "%q: %s", tc.inv.Argv(), log.String())
+		if tc.warns {
+			assert.Contains(t, log.String(), "limactl logkeep collect vm -o")
+		}
+		assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")), "nothing is moved")
+	}
 }

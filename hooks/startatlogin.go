@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -286,29 +285,4 @@ func (h Hooks) ServiceBootsStatus(name string, s ServiceBoots) (StartAtLoginStat
 		st.Current = st.Present && werr == nil && bytes.Equal(want, have)
 	}
 	return st, nil
-}
-
-// forgetDeletedBoots removes the start-at-login drop-ins of the instances in
-// names that no longer exist (after `limactl delete`), warning about any it
-// cannot remove.
-func (h Hooks) forgetDeletedBoots(names []string) {
-	manager, err := CurrentServiceManager()
-	if err != nil || manager != Systemd {
-		return // Lima's delete removes the launchd agent, rewritten or not
-	}
-	for _, name := range slices.Compact(slices.Clone(names)) {
-		if dir, err := limaadapter.InstanceDir(name); err != nil || exists(dir) {
-			continue
-		}
-		if path, err := h.ForgetServiceBoots(name, ServiceBoots{Manager: manager}); err != nil {
-			h.Log.Warnf("Instance %q is deleted, but its start-at-login drop-in is not: %v", name, err)
-		} else if path != "" {
-			h.Log.Debugf("Removed %s of deleted instance %q", path, name)
-		}
-	}
-}
-
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return !errors.Is(err, os.ErrNotExist)
 }

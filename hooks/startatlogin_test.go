@@ -233,16 +233,25 @@ func TestStartAtLoginHint(t *testing.T) {
 	logger := logrus.New()
 	logger.SetOutput(&log)
 	fx.hooks.Log = logger
-	for _, line := range [][]string{
-		{"start-at-login", "vm1"}, {"start-at-login", "--enabled=false", "vm1"}, {"autostart", "disable", "vm1"},
-		{"autostart", "enable", "--condition", "login", "vm1"},
+	for _, tc := range []struct {
+		line  []string
+		hints bool
+	}{
+		{[]string{"start-at-login", "vm1"}, true},
+		{[]string{"autostart", "enable", "--condition", "login", "vm1"}, true},
+		{[]string{"start-at-login", "--enabled=false", "vm1"}, false},
+		{[]string{"start-at-login", "--enabled=0", "vm1"}, false},
+		{[]string{"start-at-login", "--enabled=f", "vm1"}, false},
+		{[]string{"start-at-login", "--enabled=False", "vm1"}, false},
+		{[]string{"autostart", "disable", "vm1"}, false},
+		{[]string{"autostart", "enable", "--condition=boot", "vm1"}, false}, // a boot daemon (macOS), or refused
+		{[]string{"start-at-login", "--help"}, false},
 	} {
 		log.Reset()
-		_, err := fx.hooks.Wrap(context.Background(), line)
+		_, err := fx.hooks.Wrap(context.Background(), tc.line)
 		require.NoError(t, err)
-		assert.Equal(t, line, fx.lima.execs[len(fx.lima.execs)-1], "limactl's line, unchanged")
-		registers := !strings.Contains(strings.Join(line, " "), "disable") && !strings.Contains(strings.Join(line, " "), "false")
-		assert.Equal(t, registers, strings.Contains(log.String(), "limactl logkeep start-at-login vm1"), "%q: %s", line, log.String())
+		assert.Equal(t, tc.line, fx.lima.execs[len(fx.lima.execs)-1], "limactl's line, unchanged")
+		assert.Equal(t, tc.hints, strings.Contains(log.String(), "limactl logkeep start-at-login vm1"), "%q: %s", tc.line, log.String())
 	}
 	_, err := fx.hooks.KeepServiceBoots("vm1", ServiceBoots{Manager: Systemd, Logkeep: "/lk"})
 	require.NoError(t, err)
