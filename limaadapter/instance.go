@@ -44,9 +44,9 @@ func (i Instance) Running() bool { return i.Status == StatusRunning }
 // answer in doubt.
 type Inspector struct {
 	Limactl Limactl
-	// FindLimactl, when set and Limactl.Path is empty, gives limactl's path the
-	// first time limactl must be asked, so that commands that seldom need it do
-	// not look for it on every run.
+	// FindLimactl, when set and Limactl.Path is empty, gives limactl's path each
+	// time limactl must be asked, so that commands that seldom need it do not
+	// look for it on every run; the caller makes it remember its answer.
 	FindLimactl func() (string, error)
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
@@ -55,7 +56,7 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 	if err != nil {
 		return hooks.Hooks{}, err
 	}
-	find := func() (string, error) { return findLimactl(c) }
+	find := lazyLimactl(c)
 	stdout, stdin := terminals()
 	h := hooks.Hooks{
 		StdoutTTY:  stdout,
@@ -109,4 +110,10 @@ func exitWith(status int, err error) error {
 // (limaadapter.FindLimactl).
 func findLimactl(c *cli.Context) (string, error) {
 	return limaadapter.FindLimactl(c.String("limactl"), os.Getenv)
+}
+
+// lazyLimactl is findLimactl run at most once, when first called: an
+// Inspector's FindLimactl, for commands that seldom need to ask limactl.
+func lazyLimactl(c *cli.Context) func() (string, error) {
+	return sync.OnceValues(func() (string, error) { return findLimactl(c) })
 }

@@ -28,8 +28,8 @@ func historyCommands() []*cli.Command {
 }
 
 // newStore describes where logs are kept, from the global flags and environment.
-// It also sets up logging as the lifecycle commands do, so Lima's own messages
-// stay quiet.
+// Like the lifecycle commands, it first checks --log-level, so a bad one fails
+// before anything is read.
 func newStore(c *cli.Context) (history.Store, error) {
 	if _, err := newLogger(c); err != nil {
 		return history.Store{}, err

@@ -164,7 +164,7 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 	defer stop()
 	opts := logfile.FollowOptions{Lines: c.Int("lines")}
 	if c.Bool("until-stopped") {
-		lima := limaadapter.Inspector{Limactl: limactlIfAny(c)}
+		lima := limaadapter.Inspector{FindLimactl: lazyLimactl(c)}
 		opts.StopWhen = history.UntilStopped(func() (bool, error) {
 			inst, err := lima.Inspect(context.Background(), name)
 			if errors.Is(err, limaadapter.ErrNoInstance) {
@@ -176,11 +176,4 @@ func followLogs(c *cli.Context, store history.Store, name, file string, consoles
 		}, time.Second)
 	}
 	return exitFor(store.Follow(ctx, name, file, os.Stdout, opts))
-}
-
-// limactlIfAny returns the real limactl when one is found; commands that only
-// read logs use it only when an instance's pid files leave its status in doubt.
-func limactlIfAny(c *cli.Context) limaadapter.Limactl {
-	path, _ := findLimactl(c)
-	return limaadapter.Limactl{Path: path}
 }
