@@ -4,9 +4,10 @@
 // `limactl delete` and before `limactl factory-reset`, and how a whole limactl
 // command line is dispatched when limactl-logkeep stands in for limactl.
 //
-// Every hook ends by handing over to the real limactl, so Lima does its own work
-// (driver clean-up, start-at-login entries, networks) and its own messages, prompts
-// and exit status reach the user unchanged.
+// Every hook of a limactl command ends by handing over to the real limactl, so
+// Lima does its own work (driver clean-up, start-at-login entries, networks) and
+// its own messages, prompts and exit status reach the user unchanged. Rotate,
+// RotateBeforeBoot and the start-at-login set-up run no limactl command.
 package hooks
 
 import (
@@ -33,7 +34,8 @@ type Lima interface {
 }
 
 // Hooks runs the lifecycle with one configuration. Its zero value is not usable:
-// Lima and Log must be set, and MaxBackups must be at least 1 unless KeepLogs.
+// Lima and Log must be set, MaxBackups must be at least 1 unless KeepLogs, and
+// LogsDir must be set when KeepLogs is (Delete and FactoryReset preserve there).
 type Hooks struct {
 	Lima       Lima
 	Log        logrus.FieldLogger

@@ -216,7 +216,7 @@ func plainWords(args []string) []string {
 }
 
 // registerShellFlags registers the flags of `limactl shell` (v2.2.0 and v1.2.1
-// together), for StartAtRisk.
+// together), for ParseBootLine and StartAtRisk.
 func registerShellFlags(flags *pflag.FlagSet) {
 	flags.String("instance", "", "")
 	flags.String("shell", "", "")
