@@ -14,8 +14,6 @@ const (
 	// DropInName is the file limactl-logkeep writes in the unit's drop-in
 	// directory (lima-vm@INSTANCE.service.d).
 	DropInName = "limactl-logkeep.conf"
-	// StartAtLoginCommand is limactl's command that registers an instance.
-	StartAtLoginCommand = "start-at-login"
 )
 
 // SystemdUnitName is Lima's systemd user unit of the instance name
@@ -58,9 +56,9 @@ func DropInOf(unit string) string {
 	return filepath.Join(unit+".d", DropInName)
 }
 
-// LaunchdLabel is Lima's launchd agent label of the instance name
+// launchdLabel is Lima's launchd agent label of the instance name
 // (launchd.ServiceNameFrom): io.lima-vm.autostart.NAME.
-func LaunchdLabel(name string) string {
+func launchdLabel(name string) string {
 	return "io.lima-vm.autostart." + name
 }
 
@@ -74,7 +72,7 @@ func LaunchdPlistPath(name string, getenv func(string) string) (string, error) {
 	if home == "" {
 		return "", errors.New("cannot find the launchd agents directory: HOME is not set")
 	}
-	return filepath.Join(home, "Library", "LaunchAgents", LaunchdLabel(name)+".plist"), nil
+	return filepath.Join(home, "Library", "LaunchAgents", launchdLabel(name)+".plist"), nil
 }
 
 // UnitExecStart returns the program of the first ExecStart= line of the systemd

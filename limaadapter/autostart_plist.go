@@ -20,8 +20,8 @@ var (
 	plistStringRE      = regexp.MustCompile(`(?s)(\s*)<string>.*?</string>`)
 )
 
-// ProgramArguments returns the ProgramArguments array of the launchd plist.
-func ProgramArguments(plist []byte) ([]string, error) {
+// programArguments returns the ProgramArguments array of the launchd plist.
+func programArguments(plist []byte) ([]string, error) {
 	m := programArgumentsRE.FindSubmatch(plist)
 	if m == nil {
 		return nil, fmt.Errorf("no ProgramArguments array: %w", ErrNotLimaPlist)
@@ -69,7 +69,7 @@ type LaunchdProgram struct {
 // OPTIONS... --limactl=<limactl> wrap start NAME --foreground`. Anything else is
 // an error wrapping ErrNotLimaPlist.
 func ParseLaunchdProgram(plist []byte) (LaunchdProgram, error) {
-	args, err := ProgramArguments(plist)
+	args, err := programArguments(plist)
 	if err != nil {
 		return LaunchdProgram{}, err
 	}
@@ -90,8 +90,8 @@ func ParseLaunchdProgram(plist []byte) (LaunchdProgram, error) {
 	return prog, nil
 }
 
-// LaunchdArguments returns the ProgramArguments that run prog.
-func (prog LaunchdProgram) LaunchdArguments() []string {
+// launchdArguments returns the ProgramArguments that run prog.
+func (prog LaunchdProgram) launchdArguments() []string {
 	if prog.Logkeep == "" {
 		return []string{prog.Limactl, "start", prog.Instance, "--foreground"}
 	}
@@ -116,5 +116,5 @@ func LaunchdThroughLogkeep(plist []byte, logkeep string, options []string) ([]by
 	if logkeep == "" {
 		prog.Options = nil
 	}
-	return withProgramArguments(plist, prog.LaunchdArguments()), nil
+	return withProgramArguments(plist, prog.launchdArguments()), nil
 }

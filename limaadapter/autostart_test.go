@@ -31,7 +31,7 @@ func TestAutostartPathsAreLimas(t *testing.T) {
 	path, err := LaunchdPlistPath("vm1", os.Getenv)
 	require.NoError(t, err)
 	assert.Equal(t, launchd.GetPlistPath("vm1"), path)
-	assert.Equal(t, launchd.ServiceNameFrom("vm1"), LaunchdLabel("vm1"))
+	assert.Equal(t, launchd.ServiceNameFrom("vm1"), launchdLabel("vm1"))
 
 	unit, err := SystemdUnitPath("vm1", envOf(map[string]string{"HOME": "/home/u"}))
 	require.NoError(t, err)
@@ -111,7 +111,7 @@ func TestLaunchdThroughLogkeep(t *testing.T) {
 	logkeep := "/Users/u/bin/limactl-logkeep & co"
 	ours, err := LaunchdThroughLogkeep(lima, logkeep, []string{"--max-backups=3", "--keep-logs"})
 	require.NoError(t, err)
-	args, err := ProgramArguments(ours)
+	args, err := programArguments(ours)
 	require.NoError(t, err)
 	assert.Equal(t, []string{logkeep, "--max-backups=3", "--keep-logs", "--limactl=/opt/homebrew/bin/limactl",
 		"wrap", "start", "vm-1", "--foreground"}, args)
