@@ -21,6 +21,13 @@ type File struct {
 	Compressed bool      // a ".log.gz" generation, read through gunzip
 }
 
+// newFile describes the file name in dir, of size bytes, last modified at modified, and read
+// through gunzip when compressed; Log is the log it belongs to (logOf).
+func newFile(dir, name string, size int64, modified time.Time, compressed bool) File {
+	return File{Name: name, Log: logOf(name), Path: filepath.Join(dir, name), Size: size,
+		Modified: modified, Compressed: compressed}
+}
+
 // Boot is the logs of one boot of an instance.
 //
 // Index counts from the newest boot recorded: 0 is the newest (the current boot
@@ -69,8 +76,7 @@ func (s Store) bootsIn(dir string) ([]Boot, error) {
 	for i, g := range gens {
 		b := Boot{Index: i - (len(gens) - 1), Generation: g.N}
 		for _, fi := range g.Files {
-			f := File{Name: fi.Name, Path: filepath.Join(dir, fi.Name), Size: fi.Size, Modified: fi.ModTime,
-				Log: logOf(fi.Name), Compressed: strings.HasSuffix(fi.Name, ".gz")}
+			f := newFile(dir, fi.Name, fi.Size, fi.ModTime, fi.Compressed)
 			b.Files = append(b.Files, f)
 			b.Size += f.Size
 			if b.First.IsZero() || f.Modified.Before(b.First) {

@@ -106,7 +106,7 @@ func (s Store) planInstance(name string) (ManifestInstance, []item, error) {
 		for _, b := range boots {
 			files = append(files, b.Files...)
 		}
-		if cfg, ok, err := fileIn(dir, s.ConfigFile); err != nil {
+		if cfg, ok, err := statFile(dir, s.ConfigFile); err != nil {
 			return entry, nil, err
 		} else if ok {
 			files = append([]File{cfg}, files...)

@@ -142,15 +142,15 @@ func (s Store) foreignContent(set Set) string {
 		switch {
 		case !e.Type().IsRegular():
 			return fmt.Sprintf("it holds %s, which is not a regular file; remove the set by hand if it is not needed", name)
-		case !s.preservedName(name):
+		case !s.madeByPreserve(name):
 			return fmt.Sprintf("it holds %s, which limactl-logkeep does not put there; remove the set by hand if it is not needed", name)
 		}
 	}
 	return ""
 }
 
-// preservedName reports whether Preserve can have put a file of this name in a set.
-func (s Store) preservedName(name string) bool {
+// madeByPreserve reports whether Preserve can have put a file of this name in a set.
+func (s Store) madeByPreserve(name string) bool {
 	_, tmp := logfile.IsTempName(name)
 	return tmp || name == s.ConfigFile || logfile.IsLogName(name)
 }
@@ -168,7 +168,7 @@ func (s Store) removeSet(set Set, dryRun bool) (int64, error) {
 	for _, e := range entries {
 		path := filepath.Join(set.Path, e.Name())
 		fi, err := os.Lstat(path)
-		if err != nil || !fi.Mode().IsRegular() || !s.preservedName(e.Name()) {
+		if err != nil || !fi.Mode().IsRegular() || !s.madeByPreserve(e.Name()) {
 			return freed, fmt.Errorf("cannot remove preserved set %s: %s changed while pruning; nothing more removed", set.Path, path)
 		}
 		if !dryRun {

@@ -100,14 +100,13 @@ func regularFiles(dir string) ([]File, error) {
 		if _, tmp := logfile.IsTempName(e.Name()); tmp || !e.Type().IsRegular() {
 			continue
 		}
-		f, ok, err := fileIn(dir, e.Name())
+		f, ok, err := statFile(dir, e.Name())
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			continue
 		}
-		f.Log = logOf(f.Name)
 		files = append(files, f)
 	}
 	return files, nil

@@ -114,9 +114,10 @@ func (s Store) preservedNames() ([]string, error) {
 	return names, nil
 }
 
-// fileIn stats the regular file name in dir for a listing; ok is false for a
-// missing or non-regular file.
-func fileIn(dir, name string) (File, bool, error) {
+// statFile describes the regular file name in dir for a listing, Compressed when
+// its name ends in ".gz" (as logfile.OpenLog decides); ok is false for a missing
+// or non-regular file.
+func statFile(dir, name string) (File, bool, error) {
 	path := filepath.Join(dir, name)
 	fi, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -127,6 +128,5 @@ func fileIn(dir, name string) (File, bool, error) {
 	if !fi.Mode().IsRegular() {
 		return File{}, false, nil
 	}
-	return File{Name: name, Path: path, Size: fi.Size(), Modified: fi.ModTime(),
-		Compressed: strings.HasSuffix(name, ".gz")}, true, nil
+	return newFile(dir, name, fi.Size(), fi.ModTime(), strings.HasSuffix(name, ".gz")), true, nil
 }

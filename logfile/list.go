@@ -9,11 +9,13 @@ import (
 	"time"
 )
 
-// FileInfo describes one log file: its name in the directory, size in bytes and modification time.
+// FileInfo describes one log file: its name in the directory, size in bytes, modification time,
+// and whether it is the ".log.gz" form of a generation (which OpenLog reads through gunzip).
 type FileInfo struct {
-	Name    string
-	Size    int64
-	ModTime time.Time
+	Name       string
+	Size       int64
+	ModTime    time.Time
+	Compressed bool
 }
 
 // Generation is the set of files of one boot. N is the generation number; N == 0 means the active
@@ -90,7 +92,7 @@ func listLogFiles(dir string, order map[string]int) ([]logFile, error) {
 		if !fi.Mode().IsRegular() {
 			continue
 		}
-		f.info = FileInfo{Name: name, Size: fi.Size(), ModTime: fi.ModTime()}
+		f.info = FileInfo{Name: name, Size: fi.Size(), ModTime: fi.ModTime(), Compressed: f.compressed}
 		files = append(files, f)
 	}
 	slices.SortFunc(files, func(a, b logFile) int {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -351,6 +352,7 @@ func TestListGenerations(t *testing.T) {
 			files = append(files, f.Name)
 			assert.Equal(t, int64(len(f.Name)), f.Size)
 			assert.False(t, f.ModTime.IsZero())
+			assert.Equal(t, strings.HasSuffix(f.Name, ".gz"), f.Compressed, f.Name)
 		}
 		got = append(got, g{gen.N, files})
 	}
