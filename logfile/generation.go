@@ -63,8 +63,16 @@ func parseN(s string) (int, bool) {
 	return n, true
 }
 
+// validBase reports whether base can start a log's file name: it is not empty and
+// "<base>.log" is a plain file name (isPlainName), so base holds no '/' or NUL.
 func validBase(base string) bool {
-	return base != "" && !strings.ContainsAny(base, "/\x00")
+	return base != "" && isPlainName(base+logSuffix)
+}
+
+// isPlainName reports whether name is a plain file name, one entry of a directory: not empty,
+// not "." or "..", and without '/' or NUL.
+func isPlainName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\x00")
 }
 
 // String returns the file name of n: "<Base>.<N>.log", plus ".gz" when Compressed. It is the inverse

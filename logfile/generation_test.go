@@ -160,3 +160,15 @@ func TestNextGenerationMissingDir(t *testing.T) {
 	_, err := nextGeneration(filepath.Join(t.TempDir(), "missing"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
+
+func TestIsPlainName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"lima.yaml": true, "..log": true, ".hidden": true, "a..b": true,
+		"": false, ".": false, "..": false, "/": false, "a/b": false, "../x": false, "a\x00b": false,
+	} {
+		assert.Equal(t, want, isPlainName(name), "%q", name)
+	}
+	assert.True(t, validBase("."), `"..log" is a plain name`)
+	assert.False(t, validBase(""))
+	assert.False(t, validBase("a/b"))
+}

@@ -94,7 +94,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 // srcDir, before anything is touched.
 func checkPreserveArgs(srcDir, destParent string, opts PreserveOptions) error {
 	for _, name := range opts.Copy {
-		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+		if !isPlainName(name) {
 			return fmt.Errorf("preserve %s: %q to copy is not a plain file name", srcDir, name)
 		}
 	}
