@@ -104,8 +104,12 @@ func (h Hooks) RotateBeforeBoot(ctx context.Context, name string) error {
 // KeepServiceBoots makes the service manager's boots of the instance name
 // rotate its logs first, and returns the file it wrote. Under systemd it writes
 // a drop-in for Lima's unit (never the unit itself) whose ExecStartPre runs
-// RotateBeforeBoot through `limactl-logkeep start-at-login --before-boot`, with
-// LIMA_HOME and these settings; under launchd it rewrites the agent's
+// RotateBeforeBoot through `limactl-logkeep start-at-login --before-boot` with
+// these settings. The drop-in also sets Environment=LIMA_HOME (this process's
+// Lima home) under [Service], so Lima's own ExecStart runs with it too, on
+// purpose: Lima's unit sets no LIMA_HOME, so its limactl would otherwise look for
+// the instance in the service manager's default home (~/.lima).
+// ForgetServiceBoots removes both. Under launchd it rewrites the agent's
 // ProgramArguments to start through `limactl-logkeep wrap`. Files are written
 // atomically, mode 0644. Lima's entry must exist (ErrNotRegistered): its limactl
 // is the one the rotation asks.
@@ -168,6 +172,8 @@ func (h Hooks) dropIn(name, limaHome, logkeep, limactl string) []byte {
 	return fmt.Appendf(nil, `# Written by limactl-logkeep start-at-login: before every boot of Lima's unit
 # %s (each Restart=on-failure retry too), the last boot's logs
 # become a generation. Remove it with: limactl logkeep start-at-login --enabled=false %s
+# LIMA_HOME is set for the whole service, Lima's own ExecStart included: Lima's
+# unit sets none, and would otherwise boot the instance of the default home.
 [Service]
 Environment=%s
 ExecStartPre=%s
