@@ -25,7 +25,9 @@ var ErrNotPreserved = errors.New("logs not preserved")
 // running one is stopped with `limactl stop` (forcibly with -f; gracefully
 // without, where limactl alone would refuse it: its logs are kept either way);
 // its logs are preserved. Any other failure to inspect an instance stops here
-// with the error. It never removes an instance directory itself.
+// with the error. A line it cannot parse goes to limactl unchanged, with
+// KeepLogs after warnNotPreserved's warning. It never removes an instance
+// directory itself.
 func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
 	if !ok && h.KeepLogs {
@@ -68,7 +70,8 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 
 // FactoryReset prepares `limactl factory-reset [INSTANCE]`: with KeepLogs it stops
 // the instance forcibly, as factory-reset itself would, and preserves its logs.
-// Then it hands over to limactl with the arguments unchanged.
+// Then it hands over to limactl with the arguments unchanged. A line it cannot
+// parse goes to limactl at once, with KeepLogs after warnNotPreserved's warning.
 func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, false, 0, 1)
 	if !ok && h.KeepLogs {
