@@ -141,24 +141,13 @@ func (h Hooks) preserve(name string) error {
 // asks for help, a delete line that names no instance (limactl refuses it), or
 // when no existing instance is named.
 func (h Hooks) warnNotPreserved(inv limaadapter.Invocation) {
-	args := inv.Args
-	if i := slices.Index(args, "--"); i >= 0 {
-		args = args[:i]
-	}
-	if slices.ContainsFunc(args, func(arg string) bool { return arg == "-h" || arg == "--help" || strings.HasPrefix(arg, "--help=") }) {
-		return
-	}
-	if inv.Command != "factory-reset" && !slices.ContainsFunc(inv.Args, func(arg string) bool { return !strings.HasPrefix(arg, "-") }) {
-		return
-	}
-	var names, quoted []string
-	for _, name := range limaadapter.StartAtRisk(inv.Args) {
-		if dir, err := limaadapter.InstanceDir(name); err == nil && exists(dir) {
-			names, quoted = append(names, name), append(quoted, fmt.Sprintf("%q", name))
-		}
-	}
+	names := limaadapter.RemoveAtRisk(inv)
 	if len(names) == 0 {
 		return
+	}
+	quoted := make([]string, len(names))
+	for i, name := range names {
+		quoted[i] = fmt.Sprintf("%q", name)
 	}
 	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` removes (a flag it does not know?), so it preserved nothing: if it removes %s, Lima deletes its logs with it; to keep them, stop here and run `limactl logkeep collect %s -o FILE.tar.gz` first",
 		inv.Command, strings.Join(quoted, " or "), strings.Join(names, " "))

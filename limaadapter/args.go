@@ -167,7 +167,7 @@ func (inv Invocation) With(command string, args ...string) []string {
 	return Invocation{Global: inv.Global, Command: command, Args: args}.Argv()
 }
 
-// StartAtRisk is a guess, for a warning only, at the instances whose logs a boot
+// StartAtRisk is a guess, for a warning only, at the instances whose logs a
 // command line that could not be parsed (an unknown flag, say of a newer Lima)
 // may put at risk. args are the arguments after the command word
 // (Invocation.Args). It parses leniently, skipping unknown flags and the value
@@ -202,6 +202,24 @@ func StartAtRisk(args []string) []string {
 		named = []string{DefaultInstance}
 	}
 	return existingInstances(named)
+}
+
+// RemoveAtRisk is StartAtRisk for a `limactl delete|rm|remove|factory-reset`
+// line that could not be parsed: the existing instances whose logs it may
+// remove. A line asking for help, and a delete line naming nothing (limactl
+// refuses it), put none at risk.
+func RemoveAtRisk(inv Invocation) []string {
+	args := inv.Args
+	if i := slices.Index(args, "--"); i >= 0 {
+		args = args[:i]
+	}
+	if slices.ContainsFunc(args, func(arg string) bool { return arg == "-h" || arg == "--help" || strings.HasPrefix(arg, "--help=") }) {
+		return nil
+	}
+	if inv.Command != "factory-reset" && len(plainWords(inv.Args)) == 0 {
+		return nil
+	}
+	return StartAtRisk(inv.Args)
 }
 
 // plainWords returns the arguments that do not start with "-".

@@ -144,3 +144,18 @@ func TestStartAtRisk(t *testing.T) {
 	require.NoError(t, os.RemoveAll(filepath.Join(home, "default")))
 	assert.Empty(t, StartAtRisk([]string{"--future-flag"}), "a default instance that does not exist is not at risk")
 }
+
+func TestRemoveAtRisk(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LIMA_HOME", home)
+	for _, name := range []string{"vm", "default"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(home, name), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(home, name, "lima.yaml"), nil, 0o644))
+	}
+	del := func(args ...string) Invocation { return Invocation{Command: "delete", Args: args} }
+	assert.Equal(t, []string{"vm"}, RemoveAtRisk(del("--future", "vm", "new")))
+	assert.Empty(t, RemoveAtRisk(del("--future")), "delete naming nothing: limactl refuses it")
+	assert.Empty(t, RemoveAtRisk(del("--future", "vm", "--help")), "help removes nothing")
+	assert.Equal(t, []string{"vm"}, RemoveAtRisk(del("--future", "vm", "--", "--help")), "after -- it is a word")
+	assert.Equal(t, []string{"default"}, RemoveAtRisk(Invocation{Command: "factory-reset", Args: []string{"--future"}}))
+}
