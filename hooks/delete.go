@@ -145,12 +145,8 @@ func (h Hooks) warnNotPreserved(inv limaadapter.Invocation) {
 	if len(names) == 0 {
 		return
 	}
-	quoted := make([]string, len(names))
-	for i, name := range names {
-		quoted[i] = fmt.Sprintf("%q", name)
-	}
 	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` removes (a flag it does not know?), so it preserved nothing: if it removes %s, Lima deletes its logs with it; to keep them, stop here and run `limactl logkeep collect %s -o FILE.tar.gz` first",
-		inv.Command, strings.Join(quoted, " or "), strings.Join(names, " "))
+		inv.Command, quotedOr(names), strings.Join(names, " "))
 }
 
 // execDelete hands the delete line inv, which names the instances names (nil

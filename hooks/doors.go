@@ -107,10 +107,6 @@ func (h Hooks) warnAtRisk(inv limaadapter.Invocation) {
 	if len(names) == 0 {
 		return
 	}
-	quoted := make([]string, len(names))
-	for i, name := range names {
-		quoted[i] = fmt.Sprintf("%q", name)
-	}
 	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` boots (a flag it does not know?), so it rotated nothing: if it boots %s, Lima deletes the last boot's logs; to keep them, stop here and run `limactl logkeep rotate %s` first",
-		inv.Command, strings.Join(quoted, " or "), strings.Join(names, " "))
+		inv.Command, quotedOr(names), strings.Join(names, " "))
 }

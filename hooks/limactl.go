@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"limactl-logkeep/limaadapter"
 )
@@ -44,4 +46,13 @@ func inspectError(inv limaadapter.Invocation, name string, err error) error {
 	return fmt.Errorf("cannot tell the state of instance %q: %w\nNothing was done, because `limactl %s` could then lose its logs. "+
 		"Fix the cause and try again, or run `limactl %s %s` with the real limactl to let Lima go ahead without keeping them",
 		name, err, inv.Command, inv.Command, name)
+}
+
+// quotedOr names instances for a warning: "a", or "a" or "b".
+func quotedOr(names []string) string {
+	quoted := make([]string, len(names))
+	for i, name := range names {
+		quoted[i] = strconv.Quote(name)
+	}
+	return strings.Join(quoted, " or ")
 }
