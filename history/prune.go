@@ -81,14 +81,11 @@ func (s Store) pruneInstance(name string, opts PruneOptions, now time.Time, res 
 	if opts.DryRun {
 		return s.pruneSets(name, opts, now, res)
 	}
-	var pruneErr error
-	if err := logfile.WithDirLock(parent, func() error {
-		pruneErr = s.pruneSets(name, opts, now, res)
-		return nil
-	}); err != nil {
+	err := logfile.WithDirLock(parent, func() error { return s.pruneSets(name, opts, now, res) })
+	if errors.Is(err, logfile.ErrNotLocked) {
 		return fmt.Errorf("cannot lock %s: %w", parent, err)
 	}
-	return pruneErr
+	return err
 }
 
 // pruneSets removes the sets of instance name that opts selects; the caller

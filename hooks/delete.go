@@ -111,15 +111,12 @@ func (h Hooks) preserve(name string) error {
 	if err != nil {
 		return err
 	}
-	var (
-		res         logfile.PreserveResult
-		preserveErr error
-	)
-	err = logfile.WithDirLock(dir, func() error {
-		res, preserveErr = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
-		return nil
+	var res logfile.PreserveResult
+	err = logfile.WithDirLock(dir, func() (err error) {
+		res, err = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
+		return err
 	})
-	if err != nil {
+	if errors.Is(err, logfile.ErrNotLocked) {
 		return fmt.Errorf("cannot lock instance %q: %w", name, err)
 	}
 	for _, skip := range res.Skipped {
@@ -128,8 +125,8 @@ func (h Hooks) preserve(name string) error {
 	if res.Dir != "" {
 		h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
 	}
-	if preserveErr != nil {
-		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, preserveErr)
+	if err != nil {
+		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, err)
 	}
 	return nil
 }

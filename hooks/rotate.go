@@ -29,18 +29,14 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 	if limaadapter.HostAgentAlive(dir) { // the fast answer for a running instance
 		return fmt.Errorf("instance %q: %w", name, ErrRunning)
 	}
-	var rotateErr error
-	err = logfile.WithDirLock(dir, func() error {
-		rotateErr = h.rotateLocked(ctx, name, dir)
-		return nil
-	})
+	err = logfile.WithDirLock(dir, func() error { return h.rotateLocked(ctx, name, dir) })
 	switch {
-	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, logfile.ErrNotLocked) && errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("instance %q (%s): %w", name, dir, limaadapter.ErrNoInstance)
-	case err != nil:
+	case errors.Is(err, logfile.ErrNotLocked):
 		return fmt.Errorf("cannot lock instance %q: %w", name, err)
 	}
-	return rotateErr
+	return err
 }
 
 // rotateLocked rotates the logs in dir of the instance name when it is stopped;

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -60,6 +61,7 @@ func TestWithDirLockReturnsFnsErrorUnchanged(t *testing.T) {
 	errFn := errors.New("fn failed")
 	err := WithDirLock(t.TempDir(), func() error { return errFn })
 	assert.Same(t, errFn, err)
+	assert.NotErrorIs(t, err, ErrNotLocked)
 }
 
 func TestWithDirLockErrors(t *testing.T) {
@@ -68,6 +70,9 @@ func TestWithDirLockErrors(t *testing.T) {
 	fn := func() error { ran = true; return nil }
 	err := WithDirLock(filepath.Join(dir, "missing"), fn)
 	require.ErrorIs(t, err, os.ErrNotExist)
+	require.ErrorIs(t, err, ErrNotLocked)
+	assert.True(t, strings.HasPrefix(err.Error(), "lock directory "+filepath.Join(dir, "missing")+": "), err.Error())
+	assert.NotContains(t, err.Error(), "not locked", "ErrNotLocked adds nothing to the message")
 	var fe *FileError
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, filepath.Join(dir, "missing"), fe.Path)
@@ -75,6 +80,7 @@ func TestWithDirLockErrors(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "file"), "x")
 	err = WithDirLock(filepath.Join(dir, "file"), fn)
 	require.ErrorIs(t, err, syscall.ENOTDIR)
+	require.ErrorIs(t, err, ErrNotLocked)
 	assert.False(t, ran, "fn does not run without the lock")
 	assert.Equal(t, []string{"file"}, testutil.DirNames(t, dir), "nothing is created")
 }
