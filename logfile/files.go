@@ -68,20 +68,22 @@ func skipReason(mode fs.FileMode) string {
 }
 
 // regularEntry lstats dir/name through o to decide whether to act on it: ok when it is a regular
-// file; a Skip with skipReason (and not ok) when it is of another type, which is never followed;
-// neither when it does not exist. An lstat that fails otherwise is a *FileError ("stat", the path).
-func regularEntry(o ops, dir, name string) (ok bool, skip *Skip, err error) {
+// file; not ok when it does not exist, or is of another type, which is never followed and is
+// appended to skipped with skipReason. An lstat that fails otherwise is a *FileError ("stat", the
+// path).
+func regularEntry(o ops, dir, name string, skipped *[]Skip) (ok bool, err error) {
 	path := filepath.Join(dir, name)
 	fi, err := o.lstat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return false, nil, nil
+		return false, nil
 	case err != nil:
-		return false, nil, fileErr("stat", path, "", err)
+		return false, fileErr("stat", path, "", err)
 	case !fi.Mode().IsRegular():
-		return false, &Skip{Name: name, Reason: skipReason(fi.Mode())}, nil
+		*skipped = append(*skipped, Skip{Name: name, Reason: skipReason(fi.Mode())})
+		return false, nil
 	}
-	return true, nil, nil
+	return true, nil
 }
 
 const tempMarker = ".tmp-"

@@ -16,28 +16,30 @@ func TestRegularEntry(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "serial.log"), "boot")
 	require.NoError(t, os.Symlink("serial.log", filepath.Join(dir, "link.log")))
 
-	ok, skip, err := regularEntry(realOps(), dir, "serial.log")
+	var skipped []Skip
+	ok, err := regularEntry(realOps(), dir, "serial.log", &skipped)
 	require.NoError(t, err)
 	assert.True(t, ok)
-	assert.Nil(t, skip)
+	assert.Empty(t, skipped)
 
-	ok, skip, err = regularEntry(realOps(), dir, "link.log")
+	ok, err = regularEntry(realOps(), dir, "link.log", &skipped)
 	require.NoError(t, err)
 	assert.False(t, ok, "a symbolic link is never followed")
-	assert.Equal(t, &Skip{Name: "link.log", Reason: "symbolic link, not a regular file: left alone"}, skip)
+	assert.Equal(t, []Skip{{Name: "link.log", Reason: "symbolic link, not a regular file: left alone"}}, skipped)
 
-	ok, skip, err = regularEntry(realOps(), dir, "missing.log")
+	skipped = nil
+	ok, err = regularEntry(realOps(), dir, "missing.log", &skipped)
 	require.NoError(t, err, "a missing file is ignored")
 	assert.False(t, ok)
-	assert.Nil(t, skip)
+	assert.Empty(t, skipped)
 
 	o := realOps()
 	o.lstat = func(path string) (fs.FileInfo, error) {
 		return nil, &fs.PathError{Op: "lstat", Path: path, Err: syscall.EIO}
 	}
-	ok, skip, err = regularEntry(o, dir, "serial.log")
+	ok, err = regularEntry(o, dir, "serial.log", &skipped)
 	requireFileErr(t, err, syscall.EIO, filepath.Join(dir, "serial.log"))
 	assert.Contains(t, err.Error(), "stat "+filepath.Join(dir, "serial.log"))
 	assert.False(t, ok)
-	assert.Nil(t, skip)
+	assert.Empty(t, skipped)
 }

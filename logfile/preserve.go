@@ -152,12 +152,9 @@ func dropEmptySet(set, destParent string, createdParent bool, o ops, res *Preser
 // reported in res.Skipped), adding each copied name to res.Copied.
 func copyExtras(srcDir, set string, names []string, o ops, res *PreserveResult) (errs []error) {
 	for _, name := range names {
-		ok, skip, err := regularEntry(o, srcDir, name)
+		ok, err := regularEntry(o, srcDir, name, &res.Skipped)
 		if err != nil {
 			errs = append(errs, err)
-		}
-		if skip != nil {
-			res.Skipped = append(res.Skipped, *skip)
 		}
 		if !ok {
 			continue
@@ -230,12 +227,9 @@ func listLogs(dir string, o ops, res *PreserveResult) (logs []string, errs []err
 		if !IsLogName(name) {
 			continue
 		}
-		ok, skip, err := regularEntry(o, dir, name)
+		ok, err := regularEntry(o, dir, name, &res.Skipped)
 		if err != nil {
 			errs = append(errs, err)
-		}
-		if skip != nil {
-			res.Skipped = append(res.Skipped, *skip)
 		}
 		if ok {
 			logs = append(logs, name)

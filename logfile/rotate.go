@@ -96,12 +96,9 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 // res.Skipped. Any stat error other than "does not exist" is returned before anything is changed.
 func presentActive(dir string, names []string, o ops, res *RotateResult) (present []string, err error) {
 	for _, name := range names {
-		ok, skip, err := regularEntry(o, dir, name)
+		ok, err := regularEntry(o, dir, name, &res.Skipped)
 		if err != nil {
 			return nil, err
-		}
-		if skip != nil {
-			res.Skipped = append(res.Skipped, *skip)
 		}
 		if ok {
 			present = append(present, name)
