@@ -41,9 +41,11 @@ limactl command line the same way (the same as 'limactl logkeep wrap COMMAND ARG
 		Commands:             commands(),
 		Before:               checkGlobalFlags,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
-		Suggest:              true,
-		ExitErrHandler:       func(*cli.Context, error) {}, // main prints and exits
+		// A --lima-home path may hold commas: each repeated flag is one value.
+		DisableSliceFlagSeparator: true,
+		HideHelpCommand:           true,
+		Suggest:                   true,
+		ExitErrHandler:            func(*cli.Context, error) {}, // main prints and exits
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 )
 
 func commands() []*cli.Command {
-	return withHistory(lifecycleCommands(), startAtLoginCommand(),
+	return withHistory(lifecycleCommands(), startAtLoginCommand(), agentCommand(),
 		&cli.Command{
 			Name:      "rotate",
 			Usage:     "rotate the logs of stopped instances now",
