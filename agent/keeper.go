@@ -173,20 +173,22 @@ func (k *keeper) signal() error {
 // links join the newest pending generation instead when their names are free there (catch-up of
 // a signal that was interrupted).
 func (k *keeper) signalLocked(join bool) error {
-	s, d, err := k.read()
-	if err != nil {
-		return err
-	}
-	if sfi, dfi := s[limaadapter.StartSignalLog], d[limaadapter.StartSignalLog]; sfi != nil && dfi != nil && os.SameFile(sfi, dfi) {
+	// First what cannot wait, with a few lstats (the directory may hold many generations).
+	dha, dhaErr := os.Lstat(k.dpath(limaadapter.StartSignalLog))
+	if sha, err := os.Lstat(k.spath(limaadapter.StartSignalLog)); err == nil && dhaErr == nil && os.SameFile(sha, dha) {
 		return nil // the store links the new ha.stdout.log already: this signal was acted on (settle)
 	}
 	started, haveStart := time.Time{}, false
-	if _, ok := d[limaadapter.StartSignalLog]; ok { // Lima made the new one already
+	if dhaErr == nil { // Lima made the new one already
 		started, haveStart = birthTime(k.dpath(limaadapter.StartSignalLog))
 	}
 	for _, name := range limaadapter.InPlaceLogs() {
-		dfi, sfi := d[name], s[name]
-		if dfi == nil || sfi == nil || !os.SameFile(dfi, sfi) {
+		dfi, err := os.Lstat(k.dpath(name))
+		if err != nil || !dfi.Mode().IsRegular() {
+			continue
+		}
+		sfi, err := os.Lstat(k.spath(name))
+		if err != nil || !os.SameFile(dfi, sfi) {
 			continue
 		}
 		if haveStart && dfi.ModTime().After(started) {
@@ -196,6 +198,10 @@ func (k *keeper) signalLocked(join bool) error {
 			continue
 		}
 		k.warn(k.moveOut(name, sfi))
+	}
+	s, d, err := k.read()
+	if err != nil {
+		return err
 	}
 	k.follow(s, d) // what the hooks rotated is not the store's to number
 	if s, err = readFiles(k.store); err != nil {
