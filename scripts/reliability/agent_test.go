@@ -8,7 +8,6 @@ package reliability
 import (
 	"bufio"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,7 +142,9 @@ const vzTrials = 200
 func TestAgentVZTruncatedInPlace(t *testing.T) {
 	ta := newTally(t, "8 agent: VZ start, serialv.log truncated in place 5 ms after the signal")
 	var slowest time.Duration
-	defer func() { ta.done(fmt.Sprintf("D = 5 ms; slowest generation made in %v", slowest.Round(time.Millisecond))) }()
+	defer func() {
+		ta.done(fmt.Sprintf("D = 5 ms; slowest generation made in %v", slowest.Round(time.Millisecond)))
+	}()
 	nonRoot(t)
 	bin := logkeepBin(t)
 	home := t.TempDir()
@@ -309,4 +310,3 @@ func TestAgentKilled(t *testing.T) {
 	})
 }
 
-var _ = rand.IntN
