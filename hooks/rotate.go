@@ -57,6 +57,7 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		MaxBackups: h.MaxBackups,
 		KeepAll:    h.KeepLogs,
 		Compress:   h.Compress,
+		LeaveEmpty: limaadapter.StartLogs,
 	})
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)

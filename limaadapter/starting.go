@@ -16,6 +16,11 @@ import (
 // a machine too loaded to start the host agent process at once.
 const StartWindow = 10 * time.Second
 
+// StartLogs are the logs a `limactl start` creates empty before its host agent
+// runs (ha.stdout.log, ha.stderr.log): an empty one may be a new boot's, so
+// rotation leaves it in place (logfile.RotateOptions.LeaveEmpty).
+var StartLogs = []string{filenames.HostAgentStdoutLog, filenames.HostAgentStderrLog}
+
 // startPoll is how often Inspect looks again while an instance is starting: the
 // window usually closes within tens of milliseconds (ha.pid appears 7 ms after
 // the logs on an idle machine).
