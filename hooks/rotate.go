@@ -47,7 +47,7 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		return err
 	}
 	switch {
-	case inst.Running():
+	case inst.Running(), limaadapter.HostAgentAlive(dir): // Lima's "Broken" while its driver starts
 		return fmt.Errorf("instance %q: %w", name, ErrRunning)
 	case !inst.Stopped():
 		return fmt.Errorf("instance %q is %q: %w", name, inst.Status, ErrNotStopped)
