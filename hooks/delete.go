@@ -113,7 +113,7 @@ func (h Hooks) preserve(name string) error {
 	}
 	var res logfile.PreserveResult
 	err = logfile.WithDirLock(dir, func() (err error) {
-		res, err = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
+		res, err = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}, Root: h.LogsDir})
 		return err
 	})
 	if errors.Is(err, logfile.ErrNotLocked) {
