@@ -123,7 +123,7 @@ func (h Hooks) preserve(name string) error {
 		h.Log.Warnf("Did not preserve %s of instance %q: %s", skip.Name, name, skip.Reason)
 	}
 	if res.Dir != "" {
-		h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
+		h.Log.Infof("Preserved %s of instance %q in %s", count(len(res.Moved), "log", "logs"), name, res.Dir)
 	}
 	if err != nil {
 		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, err)
