@@ -95,7 +95,7 @@ func FuzzParseGeneration(f *testing.F) {
 			if n.String() != s {
 				t.Fatalf("ParseGeneration(%q) = %+v, String() = %q", s, n, n.String())
 			}
-			if n.N < 1 || !validBase(n.Base) {
+			if n.N < 1 || n.N > MaxGeneration || !validBase(n.Base) {
 				t.Fatalf("ParseGeneration(%q) accepted an invalid GenerationName %+v", s, n)
 			}
 		}
