@@ -47,7 +47,7 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		return err
 	}
 	switch {
-	case inst.Running():
+	case inst.Running(), limaadapter.HostAgentAlive(dir): // Lima's "Broken" while its driver starts
 		return fmt.Errorf("instance %q: %w", name, ErrRunning)
 	case !inst.Stopped():
 		return fmt.Errorf("instance %q is %q: %w", name, inst.Status, ErrNotStopped)
@@ -57,17 +57,21 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		MaxBackups: h.MaxBackups,
 		KeepAll:    h.KeepLogs,
 		Compress:   h.Compress,
+		LeaveEmpty: limaadapter.StartLogs,
 	})
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)
 	}
 	if res.Generation > 0 {
-		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%d files)", name, res.Generation, len(res.Renamed))
+		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%s)", name, res.Generation, count(len(res.Renamed), "file", "files"))
 	}
 	for _, pruned := range res.Pruned {
 		h.Log.Debugf("Pruned %s of instance %q (keeping %d generations)", pruned, name, h.MaxBackups)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, logfile.ErrHousekeeping): // the logs were renamed: only the clean-up failed
+		return fmt.Errorf("instance %q: %w", name, err)
+	case err != nil:
 		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
 	}
 	return nil

@@ -308,9 +308,9 @@ func TestRotateFileVanishingBeforeRenameIsSkipped(t *testing.T) {
 	assert.Equal(t, map[string]string{"serial.1.log": "current serial"}, snapshot(t, dir))
 }
 
-func TestRotateAtMaxIntGenerationRenamesNothing(t *testing.T) {
+func TestRotateAtMaxGenerationRenamesNothing(t *testing.T) {
 	dir := t.TempDir()
-	huge := "x." + strconv.Itoa(math.MaxInt) + ".log"
+	huge := "x." + strconv.Itoa(MaxGeneration) + ".log"
 	writeFile(t, filepath.Join(dir, huge), "hostile")
 	writeFile(t, filepath.Join(dir, "serial.log"), "current")
 	before := snapshot(t, dir)
@@ -398,4 +398,52 @@ func TestRotateFailureAfterRenamesIsHousekeeping(t *testing.T) {
 	_, err = rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 1}, o)
 	require.ErrorIs(t, err, syscall.EIO)
 	assert.NotErrorIs(t, err, ErrHousekeeping)
+}
+
+// A log of LeaveEmpty that is empty is left in place (a new run may have just created it and be
+// about to write it by name); the same name with content, and an empty log not listed, are renamed.
+func TestRotateLeavesEmptyFreshLogsInPlace(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "ha.stdout.log"), "")
+	writeFile(t, filepath.Join(dir, "ha.stderr.log"), "last boot")
+	writeFile(t, filepath.Join(dir, "serialv.log"), "")
+	res, err := Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, LeaveEmpty: []string{"ha.stdout.log", "ha.stderr.log"}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Generation)
+	assert.ElementsMatch(t, []string{"ha.stderr.log", "serialv.log"}, res.Renamed)
+	assert.Empty(t, res.Skipped)
+	assert.FileExists(t, filepath.Join(dir, "ha.stdout.log"))
+	assert.NoFileExists(t, filepath.Join(dir, "ha.stdout.1.log"))
+	assert.Equal(t, "last boot", readFile(t, filepath.Join(dir, "ha.stderr.1.log")))
+
+	res, err = Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, LeaveEmpty: []string{"ha.stdout.log"}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Generation, "only an empty fresh log: no generation")
+	assert.FileExists(t, filepath.Join(dir, "ha.stdout.log"))
+}
+
+// A name numbered above MaxGeneration (math.MaxInt here) is not a generation:
+// rotation numbers past the real ones and leaves it alone, and ListGenerations
+// neither lists it nor puts it after the active set.
+func TestRotateAndListIgnoreNumbersAboveMaxGeneration(t *testing.T) {
+	dir := t.TempDir()
+	huge := "serial." + strconv.Itoa(math.MaxInt) + ".log"
+	writeFile(t, filepath.Join(dir, huge), "hostile")
+	writeFile(t, filepath.Join(dir, "serial.1.log"), "boot 1")
+	writeFile(t, filepath.Join(dir, "serial.log"), "boot 2")
+	res, err := Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Generation)
+	assert.Equal(t, map[string]string{huge: "hostile", "serial.2.log": "boot 2"}, snapshot(t, dir))
+
+	writeFile(t, filepath.Join(dir, "serial.log"), "boot 3")
+	maxName := "serial." + strconv.Itoa(MaxGeneration) + ".log"
+	writeFile(t, filepath.Join(dir, maxName), "the highest generation there can be")
+	gens, err := ListGenerations(dir, limaLogs)
+	require.NoError(t, err)
+	var ns []int
+	for _, g := range gens {
+		ns = append(ns, g.N)
+	}
+	assert.Equal(t, []int{2, MaxGeneration, 0}, ns, "oldest first, the active set last")
 }
