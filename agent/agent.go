@@ -381,4 +381,4 @@ func (h *home) rescan(a *agent) {
 }
 
 // startInProgress is limaadapter's rule for a start whose host agent is not up yet.
-var startInProgress = provisionalStartInProgress
+var startInProgress = limaadapter.StartInProgress

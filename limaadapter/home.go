@@ -14,25 +14,19 @@ import (
 	"limactl-logkeep/logfile"
 )
 
-// Log names by what Lima's start does to them (see LogNames).
-const (
-	// StartSignalLog is the log whose removal is the first sign that an instance is booting:
-	// Lima's start (limactl start, restart, shell --start, ... and an embedder's
-	// instance.StartWithPaths) removes ha.stdout.log, then ha.stderr.log, creates both again
-	// and only then launches the host agent, which launches the driver (v1.2.1 and v2.2.0).
-	StartSignalLog = filenames.HostAgentStdoutLog
-	// HostAgentStderrLog is the host agent's stderr, removed and created again with
-	// StartSignalLog.
-	HostAgentStderrLog = filenames.HostAgentStderrLog
-)
+// StartSignalLog is the log whose removal is the first sign that an instance is booting: Lima's
+// start (limactl start, restart, shell --start, ... and an embedder's instance.StartWithPaths)
+// removes ha.stdout.log, then ha.stderr.log, creates both again (StartLogs) and only then
+// launches the host agent, which launches the driver (v1.2.1 and v2.2.0).
+const StartSignalLog = filenames.HostAgentStdoutLog
 
 // RecreatedAtStart reports whether Lima's start itself removes and creates the log name again
-// before the host agent runs (ha.stdout.log, ha.stderr.log). `limactl start` then waits for the
-// new files by name, so a new one must never be renamed while the start is in progress. Every
-// other log of LogNames is removed, truncated or appended to later, by the new boot's driver or
-// service manager, so it must be moved aside before that to keep the last boot's.
+// before the host agent runs (StartLogs: ha.stdout.log, ha.stderr.log). `limactl start` then waits
+// for the new files by name, so a new one must never be renamed while the start is in progress.
+// Every other log of LogNames is removed, truncated or appended to later, by the new boot's
+// driver or service manager, so it must be moved aside before that to keep the last boot's.
 func RecreatedAtStart(name string) bool {
-	return name == StartSignalLog || name == HostAgentStderrLog
+	return slices.Contains(StartLogs, name)
 }
 
 // IsInstanceEntry reports whether the entry name of type typ in a Lima home is an instance

@@ -6,7 +6,6 @@ package logfile
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 )
@@ -66,7 +65,7 @@ func NextGeneration(dirs ...string) (int, error) {
 			highest = n - 1
 		}
 	}
-	if highest == math.MaxInt {
+	if highest >= MaxGeneration {
 		return 0, fileErr("number next generation in", filepath.Join(dirs...), "", errGenerationOverflow)
 	}
 	return highest + 1, nil
