@@ -230,34 +230,75 @@ func (s Service) Installed() (path string, installed bool, homes []string, err e
 }
 
 // HomesOf returns the Lima homes named by the --lima-home options in a service file written by
-// Install (an argument "--lima-home=DIR" as Install writes it, quoted for systemd or escaped
-// for XML).
+// Install: the "--lima-home=DIR" arguments of its ExecStart (systemd) or ProgramArguments
+// (launchd).
 func HomesOf(file []byte) []string {
 	var homes []string
-	text := string(file)
-	for {
-		i := strings.Index(text, "--lima-home=")
-		if i < 0 {
-			return homes
+	for _, arg := range serviceArgs(file) {
+		if home, ok := strings.CutPrefix(arg, "--lima-home="); ok {
+			homes = append(homes, home)
 		}
-		text = text[i+len("--lima-home="):]
-		end := strings.IndexAny(text, "\"<\n")
-		if end < 0 {
-			end = len(text)
-		}
-		home := text[:end]
-		if strings.Contains(string(file), "<plist") {
-			var v struct {
-				S string `xml:",chardata"`
-			}
-			if xml.Unmarshal([]byte("<s>"+home+"</s>"), &v) == nil {
-				home = v.S
-			}
-		} else {
-			home = strings.NewReplacer(`\\`, `\`, `\"`, `"`, "%%", "%", "$$", "$").Replace(home)
-		}
-		homes = append(homes, home)
 	}
+	return homes
+}
+
+// serviceArgs returns the program and arguments of a service file written by Install.
+func serviceArgs(file []byte) []string {
+	if bytes.Contains(file, []byte("<plist")) {
+		var p struct {
+			Dict struct {
+				Items []struct {
+					XMLName xml.Name
+					Text    string   `xml:",chardata"`
+					Strings []string `xml:"string"`
+				} `xml:",any"`
+			} `xml:"dict"`
+		}
+		if xml.Unmarshal(file, &p) != nil {
+			return nil
+		}
+		items := p.Dict.Items
+		for i := 0; i+1 < len(items); i += 2 {
+			if items[i].XMLName.Local == "key" && items[i].Text == "ProgramArguments" {
+				return items[i+1].Strings
+			}
+		}
+		return nil
+	}
+	for _, line := range strings.Split(string(file), "\n") {
+		if value, ok := strings.CutPrefix(strings.TrimSpace(line), "ExecStart="); ok {
+			return unitWords(value)
+		}
+	}
+	return nil
+}
+
+// unitWords splits an Exec*= value made of words quoted as limaadapter.SystemdQuoteArg quotes
+// them (double quotes, \\ and \" escaped, % and $ doubled), as systemd reads them.
+func unitWords(value string) []string {
+	var words []string
+	for value = strings.TrimSpace(value); strings.HasPrefix(value, `"`); value = strings.TrimSpace(value) {
+		var w strings.Builder
+		i := 1
+		for ; i < len(value) && value[i] != '"'; i++ {
+			switch c := value[i]; {
+			case c == '\\' && i+1 < len(value):
+				i++
+				w.WriteByte(value[i])
+			case (c == '%' || c == '$') && i+1 < len(value) && value[i+1] == c:
+				i++
+				w.WriteByte(c)
+			default:
+				w.WriteByte(c)
+			}
+		}
+		words = append(words, w.String())
+		if i >= len(value) {
+			break
+		}
+		value = value[i+1:]
+	}
+	return words
 }
 
 // writeService writes a service file atomically, mode 0644.
