@@ -234,7 +234,7 @@ func (s Service) Installed() (path string, installed bool, homes []string, err e
 // (launchd).
 func HomesOf(file []byte) []string {
 	var homes []string
-	for _, arg := range serviceArgs(file) {
+	for _, arg := range ServiceCommand(file) {
 		if home, ok := strings.CutPrefix(arg, "--lima-home="); ok {
 			homes = append(homes, home)
 		}
@@ -242,8 +242,9 @@ func HomesOf(file []byte) []string {
 	return homes
 }
 
-// serviceArgs returns the program and arguments of a service file written by Install.
-func serviceArgs(file []byte) []string {
+// ServiceCommand returns the command line (program and arguments) of a service file written by
+// Install: the words of its ExecStart as systemd reads them, or its ProgramArguments.
+func ServiceCommand(file []byte) []string {
 	if bytes.Contains(file, []byte("<plist")) {
 		var p struct {
 			Dict struct {

@@ -47,7 +47,7 @@ func TestSystemdUnit(t *testing.T) {
 		}
 	}
 	assert.Equal(t, append([]string{self}, s.Args...), unitWords(execStart))
-	assert.Equal(t, append([]string{self}, s.Args...), serviceArgs([]byte(unit)))
+	assert.Equal(t, append([]string{self}, s.Args...), ServiceCommand([]byte(unit)))
 	assert.Equal(t, []string{"/home/u/.lima", hostile}, HomesOf([]byte(unit)))
 
 	t.Run("systemd-analyze verify", func(t *testing.T) {

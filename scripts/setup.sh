@@ -39,6 +39,7 @@ print_env() {
 		QEMU_SYSTEM_X86_64 "$TESTVM/qemu-accel" \
 		LOGKEEP_ACCEL "${LOGKEEP_ACCEL:-$accel}" \
 		LOGKEEP_TINY_YAML "$GUEST/tiny.yaml" \
+		LOGKEEP_EMBEDDER "$CACHE/lima-embedder-$LIMA_V2/lima-embedder" \
 		LOGKEEP_SMALL_TMPFS "$FIXTURES/small-tmpfs" \
 		LOGKEEP_READONLY_DIR "$FIXTURES/readonly"
 }
@@ -145,6 +146,22 @@ ensure_lima() {
 		remember "lima-$version" "$key"
 	fi
 	ensure_templates "$version" "$prefix"
+}
+# ensure_embedder VERSION: $CACHE/lima-embedder-VERSION/lima-embedder, a small program that boots,
+# stops and deletes an instance through Lima's Go packages as an embedder does (the agent's e2e),
+# built from scripts/lima/VERSION/embedder against that pinned module, so it is never linked into
+# limactl-logkeep. Keyed on the Go version, its source and the module files.
+ensure_embedder() {
+	local version=$1 dir=$SCRIPTS/lima/$1 out=$CACHE/lima-embedder-$1 key
+	key=$( { go version; declare -f ensure_embedder; cat "$dir/go.mod" "$dir/go.sum" "$dir"/embedder/*.go; } | sha)
+	if ! fresh "lima-embedder-$version" "$key" || [ ! -x "$out/lima-embedder" ]; then
+		say "building lima-embedder $version (a minute the first time)"
+		rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+		(cd "$dir" && run "building lima-embedder $version" go build -trimpath -o "$out.tmp/lima-embedder" ./embedder)
+		chmod -R a+rX "$out.tmp"
+		replace_dir "$out.tmp" "$out"
+		remember "lima-embedder-$version" "$key"
+	fi
 }
 # ensure_templates VERSION PREFIX: Lima's templates in PREFIX/share/lima/templates, where Lima
 # looks for them (Lima 2's `limactl info` fails without template:default).
@@ -309,6 +326,7 @@ main() {
 	ensure_user
 	ensure_lima "$LIMA_V2"
 	ensure_lima "$LIMA_V1"
+	ensure_embedder "$LIMA_V2"
 	ensure_guest
 	ensure_accel
 	ensure_fixtures
