@@ -4,7 +4,7 @@
 // each pair run interleaved in one process on one machine, and writes bench/RESULTS.md. It is run
 // by scripts/bench.sh (make bench), which builds it and the programs it needs; see bench/doc.go.
 //
-//	logkeep-bench SECTION [flags]    SECTION: rotation, history, move, startup, lima, collect
+//	logkeep-bench SECTION [flags]    SECTION: rotation, history, move, startup, lima, collect, agent
 //	logkeep-bench report [flags]     RESULTS.md from the results file
 package main
 
@@ -32,7 +32,7 @@ var display = strings.NewReplacer() // shortens paths in shown command lines
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: logkeep-bench rotation|history|move|startup|lima|collect|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: logkeep-bench rotation|history|move|startup|lima|collect|agent|report [flags]")
 		os.Exit(2)
 	}
 	section := os.Args[1]
@@ -77,6 +77,8 @@ func main() {
 		err = lima(e)
 	case "collect":
 		err = collect(e)
+	case "agent":
+		err = agentSection(e)
 	case "report":
 		err = report(e.Results, out, findings, extra)
 	default:
