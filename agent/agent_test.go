@@ -559,3 +559,31 @@ func TestStateSaysWhatWasKept(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	assert.True(t, strings.Contains(err.Error(), "no agent has watched it"))
 }
+
+// `limactl factory-reset` removes every log, generations included, and boots nothing: the last
+// boot's logs are kept by the agent and become a generation at the next boot.
+func TestFactoryResetThenStart(t *testing.T) {
+	home := t.TempDir()
+	in, err := limasim.Create(home, "vm")
+	require.NoError(t, err)
+	startAgent(t, Config{Homes: []string{home}})
+	boot(t, in, limasim.QEMU, 0)
+	require.NoError(t, in.Stop())
+	boot(t, in, limasim.QEMU, 5*time.Millisecond)
+	waitGeneration(t, in.Dir, 1, qemuLogs...)
+	require.NoError(t, in.Stop())
+	for _, name := range testutil.DirNames(t, in.Dir) { // Lima's factory-reset
+		if name != "lima.yaml" {
+			require.NoError(t, os.RemoveAll(filepath.Join(in.Dir, name)))
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	assert.Equal(t, []string{"lima.yaml"}, testutil.DirNames(t, in.Dir), "the agent adds nothing to a reset instance")
+	boot(t, in, limasim.QEMU, 5*time.Millisecond)
+	waitGeneration(t, in.Dir, 2, qemuLogs...)
+	for _, name := range qemuLogs {
+		assert.Equal(t, string(in.Wrote(2)[name]), readFile(t, filepath.Join(in.Dir, generationOf(name, 2))), name)
+	}
+	assert.NoFileExists(t, filepath.Join(in.Dir, "serial.1.log"), "what the reset removed stays out of the instance")
+	assert.FileExists(t, filepath.Join(home, "_logkeep", ".agent", "vm", "serial.1.log"), "but the agent still keeps it")
+}
