@@ -165,11 +165,11 @@ func linked(dir, store string) bool {
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	for name, fi := range d {
+	for name, fi := range d.m {
 		if !isActive(name) {
 			continue
 		}
-		if sfi, ok := s[name]; !ok || !os.SameFile(fi, sfi) {
+		if sfi, ok := s.m[name]; !ok || !os.SameFile(fi, sfi) {
 			return false
 		}
 	}

@@ -24,20 +24,24 @@ const (
 	movingSuffix = ".moving"   // a log being moved out of the instance directory (transient)
 )
 
-// files are the kept files of one directory by name: regular files whose names are logs (active
-// or generations) or the configuration (limaadapter.IsLogOrConfig). Symbolic links and other
-// non-regular files are never listed, so never followed.
-type files map[string]os.FileInfo
+// files are the kept files of one directory: regular files whose names are logs (active or
+// generations) or the configuration (limaadapter.IsLogOrConfig), by name, and indexed by file so
+// that finding a file's other name costs one lookup however many generations there are.
+// Symbolic links and other non-regular files are never listed, so never followed.
+type files struct {
+	m   map[string]os.FileInfo
+	ids map[fileID]string // nil where files have no cheap identity (Windows): find scans
+}
 
 // readFiles lists the kept files of dir. A directory that does not exist has none.
 func readFiles(dir string) (files, error) {
+	fs := files{m: map[string]os.FileInfo{}, ids: map[fileID]string{}}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return files{}, nil
+		return fs, nil
 	} else if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", dir, err)
+		return files{}, fmt.Errorf("cannot read %s: %w", dir, err)
 	}
-	fs := make(files, len(entries))
 	for _, e := range entries {
 		name := e.Name()
 		if !limaadapter.IsLogOrConfig(name) || !e.Type().IsRegular() {
@@ -47,10 +51,18 @@ func readFiles(dir string) (files, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		} else if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", filepath.Join(dir, name), err)
+			return files{}, fmt.Errorf("cannot read %s: %w", filepath.Join(dir, name), err)
 		}
-		if fi.Mode().IsRegular() {
-			fs[name] = fi
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		fs.m[name] = fi
+		if id, ok := idOf(fi); ok && fs.ids != nil {
+			if other, dup := fs.ids[id]; !dup || name < other {
+				fs.ids[id] = name
+			}
+		} else {
+			fs.ids = nil
 		}
 	}
 	return fs, nil
@@ -58,8 +70,14 @@ func readFiles(dir string) (files, error) {
 
 // find returns the name under which fs holds the same file as fi.
 func (fs files) find(fi os.FileInfo) (string, bool) {
-	for name, other := range fs {
-		if os.SameFile(fi, other) {
+	if fs.ids != nil {
+		if id, ok := idOf(fi); ok {
+			name, found := fs.ids[id]
+			return name, found
+		}
+	}
+	for _, name := range fs.sortedNames() {
+		if os.SameFile(fi, fs.m[name]) {
 			return name, true
 		}
 	}
@@ -69,8 +87,8 @@ func (fs files) find(fi os.FileInfo) (string, bool) {
 // sortedNames returns the names of fs in order, so that what the agent does is the same from run
 // to run.
 func (fs files) sortedNames() []string {
-	names := make([]string, 0, len(fs))
-	for name := range fs {
+	names := make([]string, 0, len(fs.m))
+	for name := range fs.m {
 		names = append(names, name)
 	}
 	slices.Sort(names)

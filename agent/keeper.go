@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -143,9 +144,9 @@ func (k *keeper) catchUpStart() error {
 	}
 	var unlinked []string
 	for _, name := range limaadapter.InPlaceLogs() {
-		if dfi, ok := d[name]; ok {
+		if dfi, ok := d.m[name]; ok {
 			if _, linked := s.find(dfi); !linked {
-				if _, taken := s[name]; !taken {
+				if _, taken := s.m[name]; !taken {
 					unlinked = append(unlinked, name)
 				}
 			}
@@ -332,10 +333,10 @@ func (k *keeper) commitInStore(names []string, join bool) error {
 // read lists the store and the instance directory.
 func (k *keeper) read() (s, d files, err error) {
 	if s, err = readFiles(k.store); err != nil {
-		return nil, nil, err
+		return files{}, files{}, err
 	}
 	if d, err = readFiles(k.dir); err != nil {
-		return nil, nil, err
+		return files{}, files{}, err
 	}
 	return s, d, nil
 }
@@ -347,7 +348,7 @@ func (k *keeper) storeOnly(s, d files) []string {
 		if !isActive(name) {
 			continue
 		}
-		if _, ok := d.find(s[name]); !ok {
+		if _, ok := d.find(s.m[name]); !ok {
 			only = append(only, name)
 		}
 	}
@@ -362,15 +363,15 @@ func (k *keeper) follow(s, d files) {
 		if name == limaadapter.ConfigFile {
 			continue
 		}
-		dn, ok := d.find(s[name])
+		dn, ok := d.find(s.m[name])
 		if !ok || dn == name || dn == limaadapter.ConfigFile {
 			continue
 		}
 		if _, isGen := generation(dn); !isGen {
 			continue
 		}
-		if other, taken := s[dn]; taken {
-			if os.SameFile(other, s[name]) {
+		if other, taken := s.m[dn]; taken {
+			if os.SameFile(other, s.m[name]) {
 				k.warn(os.Remove(k.spath(name)))
 				continue
 			}
@@ -419,7 +420,7 @@ func (k *keeper) settle() error {
 				return err
 			}
 		}
-		if _, starting := d[limaadapter.StartSignalLog]; starting {
+		if _, starting := d.m[limaadapter.StartSignalLog]; starting {
 			// Only a start (or a running instance) has an ha.stdout.log: never a delete, so the
 			// pending generations can be linked in without disturbing one.
 			k.warn(k.commitLocked(false))
@@ -438,16 +439,16 @@ func (k *keeper) settle() error {
 // store does not link while the store links other active logs (a start whose signal was no event:
 // the removal of an ha.stdout.log that did not exist).
 func (k *keeper) startBegun(s, d files) bool {
-	if sfi, ok := s[limaadapter.StartSignalLog]; ok {
+	if sfi, ok := s.m[limaadapter.StartSignalLog]; ok {
 		if _, inDir := d.find(sfi); !inDir {
 			return true
 		}
 	}
-	dfi, ok := d[limaadapter.StartSignalLog]
+	dfi, ok := d.m[limaadapter.StartSignalLog]
 	if !ok {
 		return false
 	}
-	if sfi, ok := s[limaadapter.StartSignalLog]; ok && os.SameFile(sfi, dfi) {
+	if sfi, ok := s.m[limaadapter.StartSignalLog]; ok && os.SameFile(sfi, dfi) {
 		return false
 	}
 	if _, linked := s.find(dfi); linked {
@@ -509,14 +510,14 @@ func (k *keeper) commitOne(n int, inProgress bool) (made []string, renumbered in
 		}
 	}
 	for _, name := range names {
-		if dfi, taken := d[name]; taken && !os.SameFile(dfi, s[name]) {
+		if dfi, taken := d.m[name]; taken && !os.SameFile(dfi, s.m[name]) {
 			m, err := k.renumber(n, names)
 			return nil, m, err
 		}
 	}
 	var errs []error
 	for _, name := range names {
-		sfi := s[name]
+		sfi := s.m[name]
 		dn, inDir := d.find(sfi)
 		switch {
 		case inDir && dn == name:
@@ -610,7 +611,7 @@ func (k *keeper) linkNew() error {
 	}
 	var errs []error
 	for _, name := range d.sortedNames() {
-		dfi := d[name]
+		dfi := d.m[name]
 		if _, linked := s.find(dfi); linked {
 			continue
 		}
@@ -618,7 +619,7 @@ func (k *keeper) linkNew() error {
 			errs = append(errs, k.relink(name))
 			continue
 		}
-		if _, taken := s[name]; taken {
+		if _, taken := s.m[name]; taken {
 			if isActive(name) {
 				continue
 			}
@@ -665,11 +666,11 @@ func (k *keeper) retain() {
 			continue
 		}
 		gz := name + ".gz"
-		sgz, dgz := s[gz], d[gz]
+		sgz, dgz := s.m[gz], d.m[gz]
 		if sgz == nil || dgz == nil || !os.SameFile(sgz, dgz) {
 			continue
 		}
-		if _, inDir := d.find(s[name]); !inDir {
+		if _, inDir := d.find(s.m[name]); !inDir {
 			k.warn(os.Remove(k.spath(name)))
 		}
 	}
@@ -683,7 +684,7 @@ func (k *keeper) retain() {
 	pending, _ := readPending(k.store)
 	var ns []int
 	for _, fs := range []files{s, d} {
-		for name := range fs {
+		for name := range fs.m {
 			if g, ok := generation(name); ok && !slices.Contains(ns, g.N) {
 				ns = append(ns, g.N)
 			}
@@ -699,7 +700,7 @@ func (k *keeper) retain() {
 		if !ok || !slices.Contains(old, g.N) || slices.Contains(pending, g.N) {
 			continue
 		}
-		if _, inDir := d.find(s[name]); inDir {
+		if _, inDir := d.find(s.m[name]); inDir {
 			continue
 		}
 		k.log().Debugf("Dropped the agent's link %s of instance %q (keeping %d generations)", name, k.name, k.s.MaxBackups)
@@ -744,7 +745,7 @@ func (k *keeper) preserveAll() error {
 	if err != nil {
 		return err
 	}
-	for name := range left {
+	for name := range left.m {
 		if name != limaadapter.ConfigFile {
 			return fmt.Errorf("instance %q: %s is still in %s", k.name, name, k.store)
 		}
@@ -796,9 +797,8 @@ func (k *keeper) adoptMoving() {
 	}
 }
 
+// cutSuffix is strings.CutSuffix for a suffix that must leave something before it.
 func cutSuffix(s, suffix string) (string, bool) {
-	if len(s) > len(suffix) && s[len(s)-len(suffix):] == suffix {
-		return s[:len(s)-len(suffix)], true
-	}
-	return "", false
+	before, ok := strings.CutSuffix(s, suffix)
+	return before, ok && before != ""
 }

@@ -327,7 +327,9 @@ func agentLatency(e env) error {
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("%d simulated starts each; time from the start signal (Lima's removal of ha.stdout.log) to:\n", starts) +
+	load, _ := os.ReadFile("/proc/loadavg")
+	text := fmt.Sprintf("%d simulated starts each (load average at the end: %s); time from the start signal (Lima's removal of ha.stdout.log) to:\n",
+		starts, strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " ")) +
 		"  " + quantiles("VZ: the last boot's serialv.log set aside", aside) +
 		"  " + quantiles("QEMU: the last boot's generation made", made) +
 		fmt.Sprintf("  (VZ starts whose serialv.log the simulated driver truncated, 50 ms after the signal, before the agent set it aside: %d)\n", missed)
@@ -404,6 +406,7 @@ func agentList(e env) error {
 		if running != nil {
 			running.stop()
 			running = nil
+			time.Sleep(time.Second) // as long as startAgentProcess waits: both sides run on a settled machine
 		}
 		return nil
 	}
@@ -422,7 +425,7 @@ func agentList(e env) error {
 	if err != nil {
 		return err
 	}
-	r.Note = "The agent starts before each A run (and has caught up) and is stopped before each B run; " +
-		"inotify reports no reads, so `limactl list` wakes it for nothing."
+	r.Note = "The agent starts before each A run (and has caught up, 1 s) and is stopped before each B run (1 s before it); " +
+		"inotify reports no reads, so `limactl list` wakes it for nothing: any difference is the machine's noise."
 	return record(e.Results, r)
 }
