@@ -309,4 +309,3 @@ func TestAgentKilled(t *testing.T) {
 		}
 	})
 }
-
