@@ -155,25 +155,31 @@ func (a *agent) loop(ctx context.Context) error {
 			if !ok {
 				return errors.New("the file watcher stopped")
 			}
-			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				a.cfg.Log.Warn("Too many file events at once, some were lost: catching up from the files")
-				for _, h := range a.homes {
-					h.rescan(a)
-				}
-				continue
-			}
-			a.cfg.Log.Warnf("Watching files: %v", err)
+			a.watchError(err)
 		}
 	}
+}
+
+// watchError acts on an error of the watcher: lost events (the kernel's queue overflowed) make
+// every home catch up from the files; any other is logged.
+func (a *agent) watchError(err error) {
+	if errors.Is(err, fsnotify.ErrEventOverflow) {
+		a.cfg.Log.Warn("Too many file events at once, some were lost: catching up from the files")
+		for _, h := range a.homes {
+			h.rescan(a)
+		}
+		return
+	}
+	a.cfg.Log.Warnf("Watching files: %v", err)
 }
 
 // route hands a file event to the home or instance it concerns. Writes and attribute changes are
 // dropped at once: they never matter.
 func (a *agent) route(ev fsnotify.Event) {
-	a.cfg.Log.Debugf("event %v", ev)
 	if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
 		return
 	}
+	a.cfg.Log.Debugf("event %v", ev)
 	parent, base := filepath.Dir(ev.Name), filepath.Base(ev.Name)
 	for _, h := range a.homes {
 		switch {

@@ -473,7 +473,9 @@ func (k *keeper) commitLocked(inProgress bool) error {
 		n := pending[0]
 		made, renumbered, err := k.commitOne(n, inProgress)
 		if err != nil {
-			errs = append(errs, err)
+			// Not all of it is in the instance directory: it stays pending, tried again at the
+			// next settle; nothing is pruned meanwhile.
+			return errors.Join(append(errs, err)...)
 		}
 		pending = pending[1:]
 		if renumbered > 0 {
@@ -523,7 +525,11 @@ func (k *keeper) commitOne(n int, inProgress bool) (made []string, renumbered in
 		case inDir && dn == name:
 			made = append(made, name)
 		case inDir && isActive(dn):
-			if !limaadapter.RecreatedAtStart(dn) && (inProgress || k.s.startInProgress(k.dir, k.s.now())) {
+			// It could not be moved aside at the signal. Still the last boot's when nothing was
+			// written to it since the new ha.stdout.log was made, or while the new boot's host
+			// agent (which starts the driver) is not up: renamed as the hooks rename it.
+			if !limaadapter.RecreatedAtStart(dn) && (inProgress || k.untouchedSinceStart(d.m[dn]) ||
+				k.s.startInProgress(k.dir, k.s.now())) {
 				if err := logfile.RenameRegular(k.dpath(dn), k.dpath(name)); err != nil {
 					errs = append(errs, err)
 					continue
@@ -546,6 +552,13 @@ func (k *keeper) commitOne(n int, inProgress bool) (made []string, renumbered in
 	}
 	errs = append(errs, logfile.SyncDir(k.dir))
 	return made, 0, errors.Join(errs...)
+}
+
+// untouchedSinceStart reports whether the log fi of the instance directory was last written
+// before the new ha.stdout.log was made, where the filesystem says when that was.
+func (k *keeper) untouchedSinceStart(fi os.FileInfo) bool {
+	started, ok := birthTime(k.dpath(limaadapter.StartSignalLog))
+	return ok && fi != nil && !fi.ModTime().After(started)
 }
 
 // renumber moves the store's generation n (names) to a new number, returned.

@@ -184,3 +184,27 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+func TestRunCommandAndItsMessages(t *testing.T) {
+	out, err := RunCommand(context.Background(), "sh", "-c", "echo hello; echo world >&2")
+	require.NoError(t, err)
+	assert.Equal(t, "hello\nworld\n", string(out))
+	_, err = RunCommand(context.Background(), "sh", "-c", "exit 3")
+	assert.Error(t, err)
+	assert.Equal(t, "no output", oneLine(nil))
+	assert.Equal(t, "a b c", oneLine([]byte("a\n b\tc\n")))
+	assert.Len(t, oneLine([]byte(strings.Repeat("x ", 200))), 120)
+}
+
+func TestServicePathNeedsAHome(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the systemd path")
+	}
+	_, err := Service{Getenv: func(string) string { return "" }}.ServicePath()
+	assert.ErrorContains(t, err, "neither XDG_CONFIG_HOME nor HOME is set")
+	path, err := Service{Getenv: func(n string) string { return map[string]string{"HOME": "/home/u"}[n] }}.ServicePath()
+	require.NoError(t, err)
+	assert.Equal(t, "/home/u/.config/systemd/user/"+UnitName, path)
+	_, _, _, err = Service{Getenv: func(string) string { return "" }}.Installed()
+	assert.Error(t, err)
+}
