@@ -255,7 +255,7 @@ func TestCatchUpStartAfterAWholeBootUnseen(t *testing.T) {
 	write(t, k.spath("ha.stdout.log"), "boot k-1 events") // removed from the directory by boot k's start
 	write(t, k.spath("ha.stderr.log"), "boot k-1 stderr")
 	write(t, k.dpath("serial.log"), "boot k console") // never linked
-	write(t, k.dpath("ha.stdout.log"), "")             // boot k+1's, starting
+	write(t, k.dpath("ha.stdout.log"), "")            // boot k+1's, starting
 	write(t, k.dpath("ha.stderr.log"), "")
 	k.s.startInProgress = func(string, time.Time) bool { return true }
 	require.NoError(t, k.catchUp())
