@@ -146,7 +146,9 @@ func (k *keeper) catchUpStart() error {
 	for _, name := range limaadapter.InPlaceLogs() {
 		if dfi, ok := d.m[name]; ok {
 			if _, linked := s.find(dfi); !linked {
-				if _, taken := s.m[name]; !taken {
+				// Not one the new boot made or wrote to already (its driver may have started
+				// since startInProgress was asked).
+				if _, taken := s.m[name]; !taken && k.lastBoots(dfi, true) && k.s.startInProgress(k.dir, k.s.now()) {
 					unlinked = append(unlinked, name)
 				}
 			}
@@ -528,8 +530,7 @@ func (k *keeper) commitOne(n int, inProgress bool) (made []string, renumbered in
 			// It could not be moved aside at the signal. Still the last boot's when nothing was
 			// written to it since the new ha.stdout.log was made, or while the new boot's host
 			// agent (which starts the driver) is not up: renamed as the hooks rename it.
-			if !limaadapter.RecreatedAtStart(dn) && (inProgress || k.untouchedSinceStart(d.m[dn]) ||
-				k.s.startInProgress(k.dir, k.s.now())) {
+			if !limaadapter.RecreatedAtStart(dn) && k.lastBoots(d.m[dn], inProgress) {
 				if err := logfile.RenameRegular(k.dpath(dn), k.dpath(name)); err != nil {
 					errs = append(errs, err)
 					continue
@@ -554,11 +555,18 @@ func (k *keeper) commitOne(n int, inProgress bool) (made []string, renumbered in
 	return made, 0, errors.Join(errs...)
 }
 
-// untouchedSinceStart reports whether the log fi of the instance directory was last written
-// before the new ha.stdout.log was made, where the filesystem says when that was.
-func (k *keeper) untouchedSinceStart(fi os.FileInfo) bool {
-	started, ok := birthTime(k.dpath(limaadapter.StartSignalLog))
-	return ok && fi != nil && !fi.ModTime().After(started)
+// lastBoots reports whether the in-place log fi of the instance directory, the very file the store
+// linked before the start, still holds only the last boot's: where the filesystem records when the
+// new ha.stdout.log was made, when nothing was written to it since; elsewhere, while the new boot's
+// host agent (which starts the driver) is not up (inProgress, or startInProgress now).
+func (k *keeper) lastBoots(fi os.FileInfo, inProgress bool) bool {
+	if fi == nil {
+		return false
+	}
+	if started, ok := birthTime(k.dpath(limaadapter.StartSignalLog)); ok {
+		return !fi.ModTime().After(started)
+	}
+	return inProgress || k.s.startInProgress(k.dir, k.s.now())
 }
 
 // renumber moves the store's generation n (names) to a new number, returned.

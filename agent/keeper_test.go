@@ -341,3 +341,60 @@ func TestCheckResolvesHomesAndLogsDirs(t *testing.T) {
 	assert.ErrorContains(t, err, "no Lima home")
 	assert.Equal(t, filepath.Join("l", ".agent"), StoreDir("l"))
 }
+
+func TestConfigurationLinkFollowsANewLimaYAML(t *testing.T) {
+	k := testKeeper(t, true)
+	require.NoError(t, k.settle())
+	assert.Equal(t, "vmType: qemu\n", readFile(t, k.spath("lima.yaml")))
+	// `limactl edit` may write a new file in its place.
+	write(t, k.dpath("lima.yaml.new"), "vmType: qemu\ncpus: 4\n")
+	require.NoError(t, os.Rename(k.dpath("lima.yaml.new"), k.dpath("lima.yaml")))
+	require.NoError(t, k.settle())
+	assert.Equal(t, "vmType: qemu\ncpus: 4\n", readFile(t, k.spath("lima.yaml")))
+	assert.Equal(t, map[string]string{"lima.yaml": "vmType: qemu\ncpus: 4\n"}, tree(t, k.store))
+}
+
+func TestReadStateOfABrokenFile(t *testing.T) {
+	logs := t.TempDir()
+	require.NoError(t, os.MkdirAll(StoreDir(logs), 0o700))
+	write(t, filepath.Join(StoreDir(logs), stateFileName), "{not json")
+	_, _, err := ReadState(logs)
+	assert.ErrorContains(t, err, stateFileName)
+}
+
+// An instance directory moved out of the home is gone from it: its kept logs are preserved.
+func TestInstanceMovedOutOfTheHome(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(home, "vm"), 0o755))
+	write(t, filepath.Join(home, "vm", "serial.log"), "boot 1")
+	a := startAgent(t, Config{Homes: []string{home}, KeepLogs: true})
+	waitFor(t, "the link", func() bool { return exists(filepath.Join(home, "_logkeep", ".agent", "vm", "serial.log")) })
+	require.NoError(t, os.Rename(filepath.Join(home, "vm"), filepath.Join(t.TempDir(), "vm")))
+	waitFor(t, "the preserved set", func() bool { return !exists(filepath.Join(home, "_logkeep", ".agent", "vm")) })
+	sets := testutil.DirNames(t, filepath.Join(home, "_logkeep", "vm"))
+	require.Len(t, sets, 1)
+	assert.Equal(t, "boot 1", readFile(t, filepath.Join(home, "_logkeep", "vm", sets[0], "serial.log")))
+	// Files and directories that are not instances come and go unnoticed.
+	write(t, filepath.Join(home, "notes.txt"), "x")
+	require.NoError(t, os.Mkdir(filepath.Join(home, "_networks"), 0o755))
+	require.NoError(t, os.Remove(filepath.Join(home, "notes.txt")))
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, []string{"_agent.lock", "_state.json"}, testutil.DirNames(t, filepath.Join(home, "_logkeep", ".agent")))
+	assert.NotContains(t, a.log.String(), "level=error")
+}
+
+func TestUnwritableLogsDirIsOneLine(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("SKIPPED LOUDLY: running as root, permissions are not enforced")
+	}
+	home := t.TempDir()
+	logs := filepath.Join(home, "_logkeep")
+	require.NoError(t, os.Mkdir(logs, 0o500))
+	t.Cleanup(func() { os.Chmod(logs, 0o700) })
+	err := Run(t.Context(), Config{Homes: []string{home}, MaxBackups: 1})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), filepath.Join(logs, ".agent"))
+	assert.NotContains(t, err.Error(), "\n")
+	_, _, err = ReadState(logs)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
