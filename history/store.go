@@ -38,6 +38,21 @@ type Store struct {
 	ValidNames func(names []string) error
 	// Instances lists the instances that exist.
 	Instances func() ([]string, error)
+
+	// ReadOutcome, when set, tells how the boot whose files are files went; inProgress says they
+	// are the active logs of an instance whose boot is still in progress. It must not fail: what
+	// cannot be read is an unknown outcome. Without it, outcomes are left empty.
+	ReadOutcome func(files []File, inProgress bool) Outcome
+	// BootInProgress, when set, reports whether the instance in dir has a boot in progress (its
+	// active logs are being written). Without it, no boot is in progress.
+	BootInProgress func(dir string) bool
+	// Consoles, when set, returns the short names of the console logs of the instance (or
+	// preserved set) in dir, the likeliest to have content first ("serial", "serialv"); collect's
+	// summary shows the end of the first with content for a boot in trouble.
+	Consoles func(dir string) []string
+	// AgentLog is the short name of the log whose end collect's summary shows next to the
+	// console's for a boot in trouble ("ha.stderr"); "" for none.
+	AgentLog string
 }
 
 // logOf names the log a file of an instance or a preserved set belongs to:

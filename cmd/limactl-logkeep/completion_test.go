@@ -119,7 +119,7 @@ func TestHistoryCommandsHaveHelpWithExamples(t *testing.T) {
 	}
 	assert.NotContains(t, r.stdout, "gen-docs", "hidden")
 	h := run(t, nil, "boots", "--help")
-	for _, field := range []string{"index", "generation", "first_modified", "last_modified", "compressed"} {
+	for _, field := range []string{"index", "generation", "firstModified", "lastModified", "outcome", "secondsToRunning", "compressed"} {
 		assert.Contains(t, h.stdout, field)
 	}
 }

@@ -25,7 +25,7 @@ func TestGenDocsIgnoresTheEnvironment(t *testing.T) {
 	r := run(t, map[string]string{"LIMA_LOGKEEP_DIR": "/somewhere", "LIMA_LOGKEEP_MAX_BACKUPS": "9", "LIMA_LOGKEEP_COMPRESS": "1"}, "gen-docs")
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.Equal(t, referenceDocs(newApp()), r.stdout)
-	for _, cmd := range []string{"### boots", "### logs", "### collect", "### prune", "### start", "--show-console", "Examples:", "first_modified"} {
+	for _, cmd := range []string{"### boots", "### logs", "### collect", "### prune", "### start", "--show-console", "Examples:", "firstModified"} {
 		assert.Contains(t, r.stdout, cmd)
 	}
 }
