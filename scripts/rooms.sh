@@ -17,7 +17,7 @@ own='limactl-logkeep/.+'
 lima='github.com/lima-vm/.+'
 check logfile "$own|$lima|github.com/urfave/.+|github.com/sirupsen/logrus" "$lima/v2/pkg/lockutil"
 check history "limactl-logkeep/(hooks|limaadapter|cmd)(/.+)?|$lima|github.com/urfave/.+|github.com/sirupsen/logrus"
-check limaadapter "limactl-logkeep/(hooks|history|cmd)(/.+)?|$lima|github.com/urfave/.+" "$lima/v2/pkg/(identifiers|limatype/.+)"
+check limaadapter "limactl-logkeep/(hooks|history|cmd)(/.+)?|$lima|github.com/urfave/.+" "$lima/v2/pkg/(identifiers|limatype/.+|hostagent/events)"
 check hooks "limactl-logkeep/(history|cmd)(/.+)?|$lima|github.com/urfave/.+"
 check cmd/limactl-logkeep "$lima"
 exit $fail
