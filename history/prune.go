@@ -91,7 +91,7 @@ func (s Store) pruneInstance(name string, opts PruneOptions, now time.Time, res 
 // pruneSets removes the sets of instance name that opts selects; the caller
 // holds the lock of its sets directory unless opts.DryRun.
 func (s Store) pruneSets(name string, opts PruneOptions, now time.Time, res *PruneResult) error {
-	sets, err := s.setsOf(name)
+	sets, err := s.setsOf(name, nil)
 	if err != nil {
 		return err
 	}
