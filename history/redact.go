@@ -24,7 +24,6 @@ import (
 type Redaction struct {
 	UserName string // the user's login name, replaced as a word: "<user>"
 	HomeDir  string // the user's home directory: "<home>"
-	HostName string // the machine's name, as a word: "<hostname>"
 	// Ports are host ports known to be the instances' (the ssh ports in their events): replaced
 	// wherever they appear as a number of their own, not only next to an address.
 	Ports []int
@@ -33,7 +32,7 @@ type Redaction struct {
 // redactor replaces the values of a Redaction in text, line by line, numbering the values it
 // meets in the order it meets them; it is used for every file of one bundle in turn.
 type redactor struct {
-	literals *regexp.Regexp     // the user's name, home, host name (longest first)
+	literals *regexp.Regexp     // the user's name and home (longest first)
 	literal  map[string]string  // value -> placeholder
 	byKind   map[string]*family // "ip" -> its values
 	order    []string           // kinds in the order of the summary
@@ -86,7 +85,6 @@ func newRedactor(r Redaction) *redactor {
 	for _, home := range pathForms(r.HomeDir) {
 		add(home, "<home>")
 	}
-	add(r.HostName, "<hostname>")
 	add(r.UserName, "<user>")
 	if len(values) > 0 {
 		slices.SortStableFunc(values, func(a, b string) int { return len(b) - len(a) })
@@ -355,7 +353,7 @@ func (rd *redactor) redactBytes(data []byte) []byte {
 // then each family that was met.
 func (rd *redactor) report() []ManifestRedacted {
 	out := []ManifestRedacted{}
-	for _, k := range []struct{ placeholder, label string }{{"<user>", "user name"}, {"<home>", "home directory"}, {"<hostname>", "host name"}} {
+	for _, k := range []struct{ placeholder, label string }{{"<user>", "user name"}, {"<home>", "home directory"}} {
 		if c := rd.counts[k.placeholder]; c > 0 {
 			out = append(out, ManifestRedacted{Kind: k.label, Placeholder: k.placeholder, Distinct: 1, Count: c})
 		}
