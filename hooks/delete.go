@@ -13,41 +13,50 @@ import (
 	"limactl-logkeep/logfile"
 )
 
-// ErrNotPreserved means some logs could not be preserved; with Strict nothing
-// is deleted or reset, and Delete and FactoryReset return it.
-var ErrNotPreserved = errors.New("logs not preserved")
+// ErrNotPreserved means some logs of an instance could not be preserved: that
+// instance is not deleted or reset (with Strict, no instance of the line is
+// deleted), and Delete and FactoryReset return it.
+var ErrNotPreserved = errors.New("could not preserve every log")
 
-// Delete prepares `limactl delete [-f] INSTANCE...` and hands over to it with the
-// arguments unchanged, so Lima's own clean-up runs. Without KeepLogs there is
-// nothing to keep and the line goes to limactl at once, untouched. With KeepLogs,
-// for each instance in order: an absent one is left to limactl (which warns and
-// goes on); at a protected one it stops preparing, and limactl refuses it; a
-// running one is stopped with `limactl stop` (forcibly with -f; gracefully
-// without, where limactl alone would refuse it: its logs are kept either way);
-// its logs are preserved. Any other failure to inspect an instance stops here
-// with the error. A line it cannot parse goes to limactl unchanged, with
-// KeepLogs after warnNotPreserved's warning. It never removes an instance
-// directory itself.
+// Delete prepares `limactl delete [-f] INSTANCE...` and hands over to it, so
+// Lima's own clean-up runs. Without KeepLogs there is nothing to keep and the
+// line goes to limactl at once, untouched. With KeepLogs, for each instance in
+// order: an absent one is left to limactl (which warns and goes on); at a
+// protected one it stops preparing, and limactl refuses it; a running one is
+// stopped with `limactl stop` (forcibly with -f; gracefully without, where
+// limactl alone would refuse it: its logs are kept either way); its logs are
+// preserved. Any other failure to inspect an instance stops here with the
+// error. A line it cannot parse goes to limactl unchanged, with KeepLogs after
+// warnNotPreserved's warning. It never removes an instance directory itself.
+//
+// An instance whose logs could not all be preserved is not deleted: it is left
+// stopped with every log whole in its old or its new place, and the error
+// (ErrNotPreserved) names it. The other instances of the line are deleted
+// (`limactl delete` with the same flags, naming them only) unless Strict, which
+// deletes nothing; the exit status is then non-zero whatever limactl's.
 func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, error) {
 	parsed, ok := limaadapter.ParseInstanceArgs(inv.Args, true, 1, -1)
 	if !ok && h.KeepLogs {
 		h.warnNotPreserved(inv)
 	}
 	if !ok || !h.KeepLogs {
-		return h.execDelete(ctx, inv, parsed.Names)
+		return h.execDelete(ctx, inv.Argv(), parsed.Names)
 	}
 	if err := limaadapter.ValidateNames(parsed.Names); err != nil {
 		return 1, err
 	}
-	var failed []error
-	for _, name := range parsed.Names {
+	var kept []string
+	var errs []error
+	for i, name := range parsed.Names {
 		inst, err := h.Lima.Inspect(ctx, name)
 		if errors.Is(err, limaadapter.ErrNoInstance) {
+			kept = append(kept, name)
 			continue
 		} else if err != nil {
 			return 1, inspectError(inv, name, err)
 		}
 		if inst.Protected {
+			kept = append(kept, parsed.Names[i:]...) // limactl refuses it and stops there
 			break
 		}
 		if !inst.Stopped() {
@@ -56,16 +65,35 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 			}
 		}
 		if err := h.preserve(name); err != nil {
-			failed = append(failed, err)
+			errs = append(errs, fmt.Errorf("not deleting instance %q: %w", name, err))
+			continue
+		}
+		kept = append(kept, name)
+	}
+	if len(errs) == 0 {
+		return h.execDelete(ctx, inv.Argv(), parsed.Names)
+	}
+	return h.deleteKept(ctx, inv, parsed, kept, errs)
+}
+
+// deleteKept ends a Delete in which the logs of some instances could not all be
+// preserved (errs, one each, naming it): it deletes only the instances kept
+// (none with Strict) and returns errs, which wrap ErrNotPreserved.
+func (h Hooks) deleteKept(ctx context.Context, inv limaadapter.Invocation, parsed limaadapter.InstanceArgs, kept []string, errs []error) (int, error) {
+	notDeleted := joinLine(errs)
+	if h.Strict {
+		return 1, fmt.Errorf("nothing was deleted (strict): %w", notDeleted)
+	}
+	if len(kept) > 0 {
+		status, err := h.Lima.Run(ctx, inv.With(inv.Command, parsed.ArgsFor(kept)...)...)
+		if err != nil {
+			return 1, errors.Join(err, notDeleted)
+		}
+		if status == 0 {
+			h.forgetDeletedBoots(kept)
 		}
 	}
-	if len(failed) > 0 && h.Strict {
-		return 1, fmt.Errorf("%w: %w\nNothing was deleted (Strict); fix the cause and try again", ErrNotPreserved, errors.Join(failed...))
-	}
-	for _, err := range failed {
-		h.Log.Error(err)
-	}
-	return h.execDelete(ctx, inv, parsed.Names)
+	return 1, notDeleted
 }
 
 // FactoryReset prepares `limactl factory-reset [INSTANCE]`: with KeepLogs it stops
@@ -96,16 +124,14 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 		}
 	}
 	if err := h.preserve(name); err != nil {
-		if h.Strict {
-			return 1, fmt.Errorf("%w: %w\nNothing was reset (Strict); fix the cause and try again", ErrNotPreserved, err)
-		}
-		h.Log.Error(err)
+		return 1, fmt.Errorf("not resetting instance %q: %w", name, err)
 	}
 	return h.handOver(inv.Argv()...)
 }
 
 // preserve moves the logs of the stopped instance name into a new preserved set
-// under LogsDir/<name>, holding the instance's lock.
+// under LogsDir/<name>, holding the instance's lock: all of them, or, when one
+// cannot be moved, none (those moved go back; logfile.PreserveOptions.AllOrNothing).
 func (h Hooks) preserve(name string) error {
 	dir, err := limaadapter.InstanceDir(name)
 	if err != nil {
@@ -113,7 +139,8 @@ func (h Hooks) preserve(name string) error {
 	}
 	var res logfile.PreserveResult
 	err = logfile.WithDirLock(dir, func() (err error) {
-		res, err = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{Now: h.now(), Copy: []string{limaadapter.ConfigFile}})
+		res, err = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{
+			Now: h.now(), Copy: []string{limaadapter.ConfigFile}, AllOrNothing: true})
 		return err
 	})
 	if errors.Is(err, logfile.ErrNotLocked) {
@@ -122,13 +149,17 @@ func (h Hooks) preserve(name string) error {
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Did not preserve %s of instance %q: %s", skip.Name, name, skip.Reason)
 	}
-	if res.Dir != "" {
-		h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
+	switch first, n := firstOf(err); {
+	case err == nil:
+		if res.Dir != "" {
+			h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
+		}
+		return nil
+	case res.Dir == "":
+		return fmt.Errorf("%w (%d errors; every log is back in %s): %w", ErrNotPreserved, n, dir, first)
+	default:
+		return fmt.Errorf("%w (%d errors; %d logs are whole in %s, the others in %s): %w", ErrNotPreserved, n, len(res.Moved), res.Dir, dir, first)
 	}
-	if err != nil {
-		return fmt.Errorf("could not preserve every log of instance %q; each file named below is still whole in %s (or in both places):\n%w", name, dir, err)
-	}
-	return nil
 }
 
 // warnNotPreserved prints one line saying that the wrapper cannot tell which
@@ -146,19 +177,19 @@ func (h Hooks) warnNotPreserved(inv limaadapter.Invocation) {
 		inv.Command, quotedOr(names), strings.Join(names, " "))
 }
 
-// execDelete hands the delete line inv, which names the instances names (nil
+// execDelete hands the delete line argv, which names the instances names (nil
 // when it could not be parsed), over to limactl. When one of them has a
 // start-at-login drop-in, limactl runs as a child instead, and the drop-ins of
 // the instances that are gone afterwards are removed: never before limactl's
 // delete succeeded, so an instance that survives keeps its boots kept.
-func (h Hooks) execDelete(ctx context.Context, inv limaadapter.Invocation, names []string) (int, error) {
+func (h Hooks) execDelete(ctx context.Context, argv []string, names []string) (int, error) {
 	if manager, err := CurrentServiceManager(); err != nil || manager != Systemd {
-		return h.handOver(inv.Argv()...) // Lima's delete removes the launchd agent, rewritten or not
+		return h.handOver(argv...) // Lima's delete removes the launchd agent, rewritten or not
 	}
 	if !slices.ContainsFunc(names, hasDropIn) {
-		return h.handOver(inv.Argv()...)
+		return h.handOver(argv...)
 	}
-	status, err := h.Lima.Run(ctx, inv.Argv()...)
+	status, err := h.Lima.Run(ctx, argv...)
 	if err != nil {
 		return status, err
 	}
@@ -195,3 +226,33 @@ func exists(path string) bool {
 	_, err := os.Lstat(path)
 	return !errors.Is(err, os.ErrNotExist)
 }
+
+// firstOf returns the first of the errors err joins (errors.Join) and how many
+// it joins; for any other error, err itself and 1.
+func firstOf(err error) (error, int) {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok && len(joined.Unwrap()) > 0 {
+		return joined.Unwrap()[0], len(joined.Unwrap())
+	}
+	return err, 1
+}
+
+// joinLine joins errs on one line, separated by "; ", keeping each for
+// errors.Is and errors.As.
+func joinLine(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return lineJoin(errs)
+}
+
+type lineJoin []error
+
+func (j lineJoin) Error() string {
+	msgs := make([]string, len(j))
+	for i, err := range j {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (j lineJoin) Unwrap() []error { return j }

@@ -144,16 +144,59 @@ func TestDeleteStrictRefusesWhenALogCannotBePreserved(t *testing.T) {
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
 }
 
-func TestDeleteWithoutStrictGoesOnWhenALogCannotBePreserved(t *testing.T) {
+// Issue #20: an instance whose logs could not all be preserved used to be
+// deleted after the report, with exit status 0. It is now left with its logs,
+// the other instances of the line are deleted, and the status is non-zero.
+func TestDeleteLeavesAnInstanceWhoseLogsCannotBePreserved(t *testing.T) {
 	fx := newFixture(t)
 	fx.hooks.KeepLogs = true
-	fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "A"})
+	fx.instance(t, "a", "Stopped", map[string]string{"serial.log": "A"})
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V", "serial.1.log": "V1"})
+	fx.instance(t, "z", "Stopped", map[string]string{"serial.log": "Z"})
 	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
 	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
 
-	_, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
-	require.NoError(t, err)
-	assert.Equal(t, [][]string{{"delete", "vm"}}, fx.lima.execs)
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("-f", "a", "vm", "ghost", "z"))
+	require.ErrorIs(t, err, ErrNotPreserved)
+	assert.Equal(t, 1, status)
+	assert.Contains(t, err.Error(), `not deleting instance "vm"`)
+	assert.Contains(t, err.Error(), filepath.Join(fx.hooks.LogsDir, "vm"))
+	assert.NotContains(t, err.Error(), "\n")
+	assert.Equal(t, [][]string{{"delete", "--force=true", "a", "ghost", "z"}}, fx.lima.runs, "the others are deleted, as a child")
+	assert.Empty(t, fx.lima.execs)
+	assert.Equal(t, "V", readFile(t, filepath.Join(dir, "serial.log")))
+	assert.Equal(t, "V1", readFile(t, filepath.Join(dir, "serial.1.log")))
+	assert.DirExists(t, filepath.Join(fx.hooks.LogsDir, "a"))
+}
+
+func TestDeleteRunsNoLimactlWhenNoInstanceIsLeftToDelete(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V"})
+	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
+	require.ErrorIs(t, err, ErrNotPreserved)
+	assert.Equal(t, 1, status)
+	assert.Empty(t, fx.lima.runs)
+	assert.Empty(t, fx.lima.execs)
+	assert.Equal(t, "V", readFile(t, filepath.Join(dir, "serial.log")))
+}
+
+func TestFactoryResetLeavesAnInstanceWhoseLogsCannotBePreserved(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V"})
+	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+
+	status, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
+	require.ErrorIs(t, err, ErrNotPreserved)
+	assert.Equal(t, 1, status)
+	assert.Contains(t, err.Error(), `not resetting instance "vm"`)
+	assert.Empty(t, fx.lima.execs)
+	assert.Equal(t, "V", readFile(t, filepath.Join(dir, "serial.log")))
 }
 
 func TestFactoryResetKeepLogsStopsForciblyAndPreserves(t *testing.T) {

@@ -47,7 +47,7 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		return err
 	}
 	switch {
-	case inst.Running():
+	case inst.Running(), limaadapter.HostAgentAlive(dir): // Lima's "Broken" while its driver starts
 		return fmt.Errorf("instance %q: %w", name, ErrRunning)
 	case !inst.Stopped():
 		return fmt.Errorf("instance %q is %q: %w", name, inst.Status, ErrNotStopped)
@@ -57,6 +57,7 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		MaxBackups: h.MaxBackups,
 		KeepAll:    h.KeepLogs,
 		Compress:   h.Compress,
+		LeaveEmpty: limaadapter.StartLogs,
 	})
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)

@@ -128,6 +128,15 @@ func ParseStart(args []string) (StartLine, bool) {
 type InstanceArgs struct {
 	Names []string // instances named, in order; the default instance when the command allows none
 	Force bool     // -f/--force
+	// Flags are the flags of the line in canonical form ("--force=true",
+	// "--debug=true"), in flag-name order.
+	Flags []string
+}
+
+// ArgsFor returns the arguments of the same line naming only names: Flags,
+// then names.
+func (a InstanceArgs) ArgsFor(names []string) []string {
+	return append(slices.Clone(a.Flags), names...)
 }
 
 // ParseInstanceArgs parses the arguments of a limactl command that takes
@@ -147,6 +156,7 @@ func ParseInstanceArgs(args []string, withForce bool, minNames, maxNames int) (I
 	if withForce {
 		parsed.Force, _ = flags.GetBool("force")
 	}
+	flags.Visit(func(f *pflag.Flag) { parsed.Flags = append(parsed.Flags, "--"+f.Name+"="+f.Value.String()) })
 	if len(parsed.Names) == 0 {
 		parsed.Names = []string{DefaultInstance}
 	}

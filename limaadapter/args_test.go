@@ -95,7 +95,8 @@ func TestSplitCommand(t *testing.T) {
 func TestParseInstanceArgs(t *testing.T) {
 	got, ok := ParseInstanceArgs([]string{"a", "-f", "b", "--debug"}, true, 1, -1)
 	assert.True(t, ok)
-	assert.Equal(t, InstanceArgs{Names: []string{"a", "b"}, Force: true}, got)
+	assert.Equal(t, InstanceArgs{Names: []string{"a", "b"}, Force: true, Flags: []string{"--debug=true", "--force=true"}}, got)
+	assert.Equal(t, []string{"--debug=true", "--force=true", "b"}, got.ArgsFor([]string{"b"}), "the same line naming b only")
 
 	got, ok = ParseInstanceArgs(nil, true, 0, 1)
 	assert.True(t, ok)

@@ -61,6 +61,12 @@ type Inspector struct {
 // processes alive (starting, stopping, Broken) — is Lima's own answer from
 // `limactl list --json NAME`; without a limactl that is an error. Unlike Lima's
 // store, Inspect never removes a stale pid file.
+//
+// While a `limactl start` of the instance is in progress (StartInProgress: its
+// fresh logs are there, its host agent not yet), Inspect waits, at most
+// StartWindow, until the host agent is up, and then reports "Running", or until
+// the window has passed, and then reports what the files say. So no caller ever
+// takes a booting instance for a stopped one.
 func (in Inspector) Inspect(ctx context.Context, name string) (Instance, error) {
 	dir, err := InstanceDir(name)
 	if err != nil {
@@ -77,6 +83,12 @@ func (in Inspector) Inspect(ctx context.Context, name string) (Instance, error) 
 		inst.Protected = true
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return inst, fmt.Errorf("cannot tell whether instance %q is protected: %w", name, err)
+	}
+	if up, err := waitStarted(ctx, dir); err != nil {
+		return inst, fmt.Errorf("cannot tell whether instance %q is running: %w", name, err)
+	} else if up {
+		inst.Status = StatusRunning // its start goes on; its logs are in use
+		return inst, nil
 	}
 	status, doubt := statusFromPIDFiles(dir)
 	if doubt == nil {

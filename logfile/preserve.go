@@ -21,6 +21,10 @@ type PreserveOptions struct {
 	// Copy are file names in srcDir copied (not moved) into the set, e.g. "lima.yaml", only when a
 	// set is created and at least one log was moved into it. A missing one is ignored.
 	Copy []string
+	// AllOrNothing moves the logs already moved back into srcDir when any log cannot be moved,
+	// and then drops the set: afterwards every log is where it was, except one that could not be
+	// moved back, which stays whole in the set (Moved, Dir and the error say so).
+	AllOrNothing bool
 }
 
 // PreserveResult says what Preserve did. Moved, Copied and Skipped hold names in srcDir.
@@ -124,12 +128,27 @@ func fillSet(srcDir, destParent string, createdParent bool, logs []string, opts 
 		return []error{err}
 	}
 	moved, errs := moveLogs(srcDir, set, logs, o)
+	if len(errs) > 0 && opts.AllOrNothing {
+		moved, errs = moveBack(srcDir, set, moved, errs, o)
+	}
 	res.Moved = moved
 	if len(moved) == 0 {
 		return append(errs, dropEmptySet(set, destParent, createdParent, o, res)...)
 	}
 	res.Dir = set
 	return append(errs, copyExtras(srcDir, set, opts.Copy, o, res)...)
+}
+
+// moveBack moves the logs moved (from srcDir into set) back, after the failures errs. It returns
+// the logs it could not move back, which are whole in set, and errs with theirs added.
+func moveBack(srcDir, set string, moved []string, errs []error, o ops) (stayed []string, _ []error) {
+	for _, name := range moved {
+		if err := moveFile(filepath.Join(set, name), filepath.Join(srcDir, name), o); err != nil {
+			stayed = append(stayed, name)
+			errs = append(errs, asFileError("move back", filepath.Join(set, name), filepath.Join(srcDir, name), err))
+		}
+	}
+	return stayed, errs
 }
 
 // dropEmptySet removes set, into which nothing was moved, and destParent if this run created it

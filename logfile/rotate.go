@@ -21,6 +21,10 @@ type RotateOptions struct {
 	KeepAll bool
 	// Compress gzips the generations older than the newest one (logrotate's delaycompress).
 	Compress bool
+	// LeaveEmpty are active names that the program writing them creates empty when a new run
+	// begins: such a log is left in place, unreported, while it is empty (checked just before its
+	// rename), as it holds nothing to keep and may be the new run's.
+	LeaveEmpty []string
 }
 
 // Skip is a file left alone, with the reason (e.g. a symbolic link, not a regular file).
@@ -83,7 +87,7 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if errs := renameActive(dir, present, n, o, &res); len(errs) > 0 || len(res.Renamed) == 0 {
+	if errs := renameActive(dir, present, n, opts.LeaveEmpty, o, &res); len(errs) > 0 || len(res.Renamed) == 0 {
 		return res, errors.Join(errs...)
 	}
 	if err := housekeep(dir, bases, n, opts, o, &res); err != nil {
@@ -108,11 +112,17 @@ func presentActive(dir string, names []string, o ops, res *RotateResult) (presen
 }
 
 // renameActive renames each active log of present to generation n without replacing, then fsyncs
-// dir once if any was renamed. It returns one error per failed rename, plus the fsync's.
-func renameActive(dir string, present []string, n int, o ops, res *RotateResult) (errs []error) {
+// dir once if any was renamed; a log of leaveEmpty that is empty is skipped. It returns one error
+// per failed rename, plus the fsync's.
+func renameActive(dir string, present []string, n int, leaveEmpty []string, o ops, res *RotateResult) (errs []error) {
 	for _, name := range present {
 		base, _ := ActiveBase(name)
 		src := filepath.Join(dir, name)
+		if slices.Contains(leaveEmpty, name) {
+			if fi, err := o.lstat(src); err == nil && fi.Size() == 0 {
+				continue
+			}
+		}
 		dst := filepath.Join(dir, GenerationName{Base: base, N: n}.String())
 		err := o.rename(src, dst)
 		switch {

@@ -399,3 +399,25 @@ func TestRotateFailureAfterRenamesIsHousekeeping(t *testing.T) {
 	require.ErrorIs(t, err, syscall.EIO)
 	assert.NotErrorIs(t, err, ErrHousekeeping)
 }
+
+// A log of LeaveEmpty that is empty is left in place (a new run may have just created it and be
+// about to write it by name); the same name with content, and an empty log not listed, are renamed.
+func TestRotateLeavesEmptyFreshLogsInPlace(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "ha.stdout.log"), "")
+	writeFile(t, filepath.Join(dir, "ha.stderr.log"), "last boot")
+	writeFile(t, filepath.Join(dir, "serialv.log"), "")
+	res, err := Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, LeaveEmpty: []string{"ha.stdout.log", "ha.stderr.log"}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Generation)
+	assert.ElementsMatch(t, []string{"ha.stderr.log", "serialv.log"}, res.Renamed)
+	assert.Empty(t, res.Skipped)
+	assert.FileExists(t, filepath.Join(dir, "ha.stdout.log"))
+	assert.NoFileExists(t, filepath.Join(dir, "ha.stdout.1.log"))
+	assert.Equal(t, "last boot", readFile(t, filepath.Join(dir, "ha.stderr.1.log")))
+
+	res, err = Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, LeaveEmpty: []string{"ha.stdout.log"}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Generation, "only an empty fresh log: no generation")
+	assert.FileExists(t, filepath.Join(dir, "ha.stdout.log"))
+}

@@ -1,6 +1,7 @@
 package logfile
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -329,4 +330,45 @@ func TestAtomicFileAbortRemovalFaultLeavesOnlyATemporary(t *testing.T) {
 	final, isTemp := IsTempName(tmp)
 	assert.True(t, isTemp)
 	assert.Equal(t, "out.log", final)
+}
+
+// failRenameRegular returns real ops whose renameRegular fails with EIO for the file named name.
+func failRenameRegular(name string) ops {
+	o := realOps()
+	rename := o.renameRegular
+	o.renameRegular = func(src, dst string) error {
+		if filepath.Base(src) == name {
+			return &fs.PathError{Op: "rename", Path: src, Err: syscall.EIO}
+		}
+		return rename(src, dst)
+	}
+	return o
+}
+
+// With AllOrNothing, a log that cannot be moved sends those already moved back: every log is
+// where it was, and no set is left. Without it, the others stay whole in the set.
+func TestPreserveAllOrNothingMovesBack(t *testing.T) {
+	for _, allOrNothing := range []bool{true, false} {
+		t.Run(fmt.Sprint("AllOrNothing=", allOrNothing), func(t *testing.T) {
+			src, dest := t.TempDir(), filepath.Join(t.TempDir(), "vm")
+			logs := map[string]string{"serial.log": "console", "serial.1.log": "old console", "ha.stderr.log": "agent"}
+			for name, content := range logs {
+				writeFile(t, filepath.Join(src, name), content)
+			}
+			writeFile(t, filepath.Join(src, "lima.yaml"), "config")
+			res, err := preserve(src, dest, PreserveOptions{Copy: []string{"lima.yaml"}, AllOrNothing: allOrNothing},
+				failRenameRegular("serial.log"))
+			requireFileErr(t, err, syscall.EIO, filepath.Join(src, "serial.log"))
+			if !allOrNothing {
+				assert.ElementsMatch(t, []string{"serial.1.log", "ha.stderr.log"}, res.Moved)
+				assert.Equal(t, map[string]string{"serial.1.log": "old console", "ha.stderr.log": "agent", "lima.yaml": "config"}, snapshot(t, res.Dir))
+				return
+			}
+			assert.Empty(t, res.Moved)
+			assert.Empty(t, res.Dir)
+			logs["lima.yaml"] = "config"
+			assert.Equal(t, logs, snapshot(t, src), "every log where it was")
+			assert.NoDirExists(t, dest, "no set left, nor the parent this run created")
+		})
+	}
 }

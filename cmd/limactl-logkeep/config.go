@@ -92,7 +92,7 @@ func exitWith(status int, err error) error {
 	case errors.Is(err, hooks.ErrNotStarted):
 		err = fmt.Errorf("%w, or start it without keeping them: limactl logkeep start --no-rotate INSTANCE", err)
 	case errors.Is(err, hooks.ErrNotPreserved):
-		err = fmt.Errorf("%w, or run it without --strict (and $%s unset) to lose the logs listed", err, envStrict)
+		err = fmt.Errorf("%w (hint: free space or fix the logs directory and run it again; to let Lima remove the logs, run it with $%s and --keep-logs unset)", err, envKeepLogs)
 	}
 	if err != nil {
 		if status == 0 {

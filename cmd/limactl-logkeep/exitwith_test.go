@@ -38,7 +38,7 @@ func TestBeforeBootErrorNamesStartAtLoginNotNoRotate(t *testing.T) {
 	require.NotContains(t, err.Error(), "start-at-login")
 }
 
-func TestExitWithAdvisesWithoutStrictWhenNotPreserved(t *testing.T) {
-	err := exitWith(1, fmt.Errorf("%w: disk full\nNothing was deleted (Strict)", hooks.ErrNotPreserved))
-	require.Contains(t, err.Error(), "without --strict (and $LIMA_LOGKEEP_STRICT unset)")
+func TestExitWithSaysHowToDeleteAnywayWhenNotPreserved(t *testing.T) {
+	err := exitWith(1, fmt.Errorf("not deleting instance \"vm\": %w: disk full", hooks.ErrNotPreserved))
+	require.Contains(t, err.Error(), "run it with $RDD_KEEP_LOGS and --keep-logs unset")
 }

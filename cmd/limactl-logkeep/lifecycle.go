@@ -14,7 +14,7 @@ import (
 func lifecycleCommands() []*cli.Command {
 	noRotate := &cli.BoolFlag{Name: "no-rotate", Usage: "start without rotating (Lima will delete the current logs)"}
 	showConsole := &cli.BoolFlag{Name: "show-console", Usage: "stream the serial console to stderr, prefixed, while limactl starts the instance"}
-	strict := &cli.BoolFlag{Name: "strict", Usage: "refuse to delete while any log could not be preserved (also $" + envStrict + ")"}
+	strict := &cli.BoolFlag{Name: "strict", Usage: "delete no instance of the line when the logs of any could not all be preserved (also $" + envStrict + ")"}
 	return []*cli.Command{
 		{
 			Name:      "start",

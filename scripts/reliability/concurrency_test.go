@@ -39,7 +39,7 @@ func TestConcurrentRotateAndStart(t *testing.T) {
 	for round := 1; round <= concurrentRounds; round++ {
 		tr := &trial{}
 		for _, b := range bases {
-			o := writeLog(t, filepath.Join(dir, b+".log"), randomSize(rng), 0o644, round, rng)
+			o := writeLog(t, filepath.Join(dir, b+".log"), logSize(rng, b), 0o644, round, rng)
 			history[fmt.Sprintf("%s.%d.log", b, round)] = o
 		}
 		results := make([]result, concurrentProcs)

@@ -256,7 +256,7 @@ func TestFaults(t *testing.T) {
 		hits := 0
 		for n := 1; n <= 100; n++ {
 			for _, b := range []string{"serial", "ha.stderr"} {
-				history[fmt.Sprintf("%s.%d.log", b, n)] = writeLog(t, filepath.Join(dir, b+".log"), randomSize(rng), 0o644, n, rng)
+				history[fmt.Sprintf("%s.%d.log", b, n)] = writeLog(t, filepath.Join(dir, b+".log"), logSize(rng, b), 0o644, n, rng)
 			}
 			r := sb.run(t, bin, []string{"RDD_KEEP_LOGS=1"}, "rotate", "vm")
 			if r.status != 0 {

@@ -135,6 +135,16 @@ func randomSize(rng *rand.Rand) int64 {
 	}
 }
 
+// logSize is randomSize for the log base, at least one byte for the host agent's logs: an empty
+// ha.stdout.log or ha.stderr.log may be a booting instance's and is never rotated
+// (limaadapter.StartLogs).
+func logSize(rng *rand.Rand, base string) int64 {
+	if strings.HasPrefix(base, "ha.") {
+		return max(1, randomSize(rng))
+	}
+	return randomSize(rng)
+}
+
 // bigSize draws the size of a big log: tens of MiB.
 func bigSize(rng *rand.Rand) int64 { return 8<<20 + rng.Int64N(32<<20) }
 
