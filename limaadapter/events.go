@@ -92,9 +92,10 @@ var (
 
 // BootInProgress reports whether the instance in dir has a boot in progress, so that its
 // active logs are still being written and the outcome of its current boot is running or
-// booting rather than final: its host agent is alive (HostAgentAlive).
+// booting rather than final: its host agent is alive (HostAgentAlive), or a `limactl start`
+// has begun and its host agent is not up yet (StartInProgress).
 func BootInProgress(dir string) bool {
-	return HostAgentAlive(dir)
+	return HostAgentAlive(dir) || StartInProgress(dir, time.Now())
 }
 
 // maxEventLine bounds one line of ha.stdout.log; a longer one is skipped as garbage.

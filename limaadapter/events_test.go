@@ -329,3 +329,20 @@ func TestOutcomesListsEveryResult(t *testing.T) {
 	assert.Equal(t, "ha.stdout", HostAgentEventsLog)
 	assert.Equal(t, "ha.stderr", HostAgentLog)
 }
+
+// The current boot of an instance is in progress while its host agent is alive, and in the
+// moment between `limactl start` creating a fresh empty ha.stdout.log and the host agent
+// writing ha.pid (StartInProgress): its outcome is then booting, not unknown.
+func TestBootInProgress(t *testing.T) {
+	dir := t.TempDir()
+	assert.False(t, BootInProgress(dir), "no logs, no host agent")
+	events := writeFile(t, dir, "ha.stdout.log", "")
+	assert.True(t, BootInProgress(dir), "a start has just created the logs")
+	assert.Equal(t, OutcomeBooting, ReadBootOutcome(events, "", BootInProgress(dir)).Result)
+	old := time.Now().Add(-time.Hour)
+	require.NoError(t, os.Chtimes(events, old, old))
+	assert.False(t, BootInProgress(dir), "an old empty log: the start failed long ago")
+	assert.Equal(t, OutcomeUnknown, ReadBootOutcome(events, "", BootInProgress(dir)).Result)
+	writeFile(t, dir, "ha.pid", strconv.Itoa(os.Getpid()))
+	assert.True(t, BootInProgress(dir), "a live host agent")
+}
