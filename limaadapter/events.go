@@ -10,7 +10,9 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/lima-vm/lima/v2/pkg/hostagent/events"
@@ -98,12 +100,15 @@ func BootInProgress(dir string) bool {
 	return HostAgentAlive(dir) || StartInProgress(dir, time.Now())
 }
 
+// readers are the buffered readers of readEvents, reused: `boots` reads thousands of small files.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
+
 // maxEventLine bounds one line of ha.stdout.log; a longer one is skipped as garbage.
 const maxEventLine = 1 << 20
 
-// stderrTailLines is how many of ha.stderr.log's last lines are searched for the problems of a
-// failed boot.
-const stderrTailLines = 400
+// stderrTail is how much of the end of ha.stderr.log is searched for the problems of a failed
+// boot (the host agent's last words come last).
+const stderrTail = 128 << 10
 
 // maxStderrProblems is how many warning and error lines of ha.stderr.log a failed boot reports.
 const maxStderrProblems = 3
@@ -186,7 +191,9 @@ func readEvents(path string, st *eventState) error {
 		return err
 	}
 	defer r.Close()
-	br := bufio.NewReaderSize(r, 16<<10)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() { br.Reset(nil); readers.Put(br) }()
 	var line []byte
 	long := false // the line is longer than maxEventLine
 	for {
@@ -257,12 +264,12 @@ type hostAgentLine struct {
 	Error string `json:"error"`
 }
 
-// stderrProblems returns the last maxStderrProblems warning and error lines among the last
-// stderrTailLines lines of the ha.stderr.log at path, then its last informational line when it
-// came after them. Lines that are not the host agent's JSON are left out.
+// stderrProblems returns the last maxStderrProblems warning and error lines in the last
+// stderrTail bytes of the ha.stderr.log at path, then its last informational line when it came
+// after them. Lines that are not the host agent's JSON are left out.
 func stderrProblems(path string) ([]string, error) {
-	var buf bytes.Buffer
-	if err := logfile.TailLines(path, stderrTailLines, &buf); err != nil {
+	tail, err := readTail(path, stderrTail)
+	if err != nil {
 		if errors.Is(err, logfile.ErrNotRegular) || errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
@@ -270,7 +277,10 @@ func stderrProblems(path string) ([]string, error) {
 	}
 	var problems []string
 	lastInfo, infoAfter := "", false
-	for line := range bytes.Lines(buf.Bytes()) {
+	for line := range bytes.Lines(tail) {
+		if bytes.Contains(line, []byte(`"level":"debug"`)) || bytes.Contains(line, []byte(`"level":"trace"`)) {
+			continue // most of the log, and never a problem: not worth decoding
+		}
 		var l hostAgentLine
 		if json.Unmarshal(line, &l) != nil || l.Msg == "" {
 			continue
@@ -294,4 +304,62 @@ func stderrProblems(path string) ([]string, error) {
 		problems = append(problems, lastInfo)
 	}
 	return problems, nil
+}
+
+// readTail returns the last n bytes (or fewer) of the log at path, plain or ".gz", starting at a
+// line: a plain file is read from n bytes before its end, a ".gz" through gunzip keeping only its
+// last bytes. Symbolic links are not followed.
+func readTail(path string, n int64) ([]byte, error) {
+	r, err := logfile.OpenLog(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	cut := false
+	if f, ok := r.(*os.File); ok {
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		if fi.Size() > n {
+			if _, err := f.Seek(fi.Size()-n, io.SeekStart); err != nil {
+				return nil, err
+			}
+			cut = true
+		}
+		b, err := io.ReadAll(io.LimitReader(f, n))
+		if err != nil {
+			return nil, err
+		}
+		return fromLine(b, cut), nil
+	}
+	var buf []byte
+	chunk := make([]byte, 32<<10)
+	for {
+		k, err := r.Read(chunk)
+		buf = append(buf, chunk[:k]...)
+		if int64(len(buf)) > 2*n {
+			buf, cut = append(buf[:0], buf[int64(len(buf))-n:]...), true
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(buf)) > n {
+		buf, cut = buf[int64(len(buf))-n:], true
+	}
+	return fromLine(buf, cut), nil
+}
+
+// fromLine drops the partial first line of b when b was cut from a longer file.
+func fromLine(b []byte, cut bool) []byte {
+	if !cut {
+		return b
+	}
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[i+1:]
+	}
+	return nil
 }

@@ -346,3 +346,33 @@ func TestBootInProgress(t *testing.T) {
 	writeFile(t, dir, "ha.pid", strconv.Itoa(os.Getpid()))
 	assert.True(t, BootInProgress(dir), "a live host agent")
 }
+
+// A failed boot's problems are found at the end of a long ha.stderr.log, plain or compressed.
+func TestStderrProblemsAtTheEndOfALongLog(t *testing.T) {
+	dir := t.TempDir()
+	noise := strings.Repeat(`{"level":"warning","msg":"an old warning, long before","time":"2026-12-06T01:01:22Z"}`+"\n", 3000)
+	end := `{"level":"warning","msg":"the last warning","time":"2026-12-06T01:01:22Z"}` + "\n" +
+		`{"level":"info","msg":"QEMU has already exited","time":"2026-12-06T01:01:22Z"}` + "\n"
+	require.Greater(t, len(noise), stderrTail, "longer than what is read")
+	plain := writeFile(t, dir, "ha.stderr.log", noise+end)
+	got, err := stderrProblems(plain)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"an old warning, long before", "an old warning, long before", "the last warning", "QEMU has already exited"}, got)
+
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err = zw.Write([]byte(noise + end))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	gz := writeFile(t, dir, "ha.stderr.1.log.gz", buf.String())
+	got2, err := stderrProblems(gz)
+	require.NoError(t, err)
+	assert.Equal(t, got, got2)
+
+	tail, err := readTail(plain, 100)
+	require.NoError(t, err)
+	assert.Equal(t, `{"level":"info","msg":"QEMU has already exited","time":"2026-12-06T01:01:22Z"}`+"\n", string(tail), "from the start of a line")
+	tail, err = readTail(gz, 100)
+	require.NoError(t, err)
+	assert.Equal(t, `{"level":"info","msg":"QEMU has already exited","time":"2026-12-06T01:01:22Z"}`+"\n", string(tail))
+}

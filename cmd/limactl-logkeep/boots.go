@@ -136,14 +136,16 @@ func bootsTable(w io.Writer, boots []history.Boot) error {
 	}
 	lines := strings.SplitAfter(buf.String(), "\n")
 	indent := strings.Repeat(" ", strings.Index(lines[0], "OUTCOME"))
-	out := lines[0]
+	var out strings.Builder
+	out.Grow(buf.Len())
+	out.WriteString(lines[0])
 	for i, b := range boots {
-		out += lines[i+1]
+		out.WriteString(lines[i+1])
 		if len(b.Outcome.Errors) > 0 {
-			out += indent + shortErrors(b.Outcome.Errors, errorsWidth) + "\n"
+			out.WriteString(indent + shortErrors(b.Outcome.Errors, errorsWidth) + "\n")
 		}
 	}
-	_, err := io.WriteString(w, out)
+	_, err := io.WriteString(w, out.String())
 	return err
 }
 
