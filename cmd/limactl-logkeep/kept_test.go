@@ -242,3 +242,30 @@ func TestCollectLeavesOutWhatItCannotReadAndStrictSaysSo(t *testing.T) {
 		assert.Contains(t, r.stdout, "Wrote "+out)
 	}
 }
+
+// --guest asks only a running guest (a stopped one is listed as such), and --redact hides this
+// user's home (where the logs are) in every file of the bundle, manifest included.
+func TestCollectGuestAndRedactFlags(t *testing.T) {
+	env, home := keptHome(t)
+	userHome, err := os.UserHomeDir()
+	require.NoError(t, err)
+	env["HOME"] = userHome
+	if !strings.HasPrefix(home, userHome) {
+		t.Logf("LIMA_HOME %s is not under the home %s: only the guest part is checked", home, userHome)
+	}
+	out := filepath.Join(t.TempDir(), "g.tar.gz")
+	r := run(t, env, "collect", "vm", "-o", out, "--guest", "--redact")
+	require.Equal(t, 0, r.status, r.stderr)
+	files, manifest := readBundle(t, out)
+	assert.Contains(t, files["g/SUMMARY.md"], "- `vm`: nothing asked: the instance is not running (Stopped)")
+	guest := manifest["guestLogs"].([]any)
+	require.Len(t, guest, 1)
+	assert.Equal(t, "the instance is not running (Stopped)", guest[0].(map[string]any)["missing"])
+	assert.Contains(t, files["g/SUMMARY.md"], "## Redacted")
+	if strings.HasPrefix(home, userHome) {
+		for name, content := range files {
+			assert.NotContains(t, content, userHome, name)
+		}
+		assert.Contains(t, files["g/manifest.json"], "<home>")
+	}
+}
