@@ -156,6 +156,9 @@ func Select(boots []Boot, sel BootSelector) (Boot, error) {
 		return Boot{}, fmt.Errorf("%w %s: no logs recorded", ErrNoBoot, sel)
 	}
 	what := fmt.Sprintf("indexes %d to 0", boots[0].Index)
+	if len(boots) == 1 {
+		what = "index 0 only"
+	}
 	if sel.ByGeneration {
 		var gens []string
 		for _, b := range boots {
@@ -163,7 +166,14 @@ func Select(boots []Boot, sel BootSelector) (Boot, error) {
 				gens = append(gens, strconv.Itoa(b.Generation))
 			}
 		}
-		what = "generations " + strings.Join(gens, ", ")
+		switch len(gens) {
+		case 0:
+			what = "no generations, only the current boot, index 0"
+		case 1:
+			what = "generation " + gens[0]
+		default:
+			what = "generations " + strings.Join(gens, ", ")
+		}
 	}
 	return Boot{}, fmt.Errorf("%w %s (recorded: %s)", ErrNoBoot, sel, what)
 }

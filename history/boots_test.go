@@ -297,3 +297,45 @@ func TestBootsJSONOutcome(t *testing.T) {
 	assert.Nil(t, got["secondsToRunning"])
 	assert.Nil(t, got["endedAt"])
 }
+
+// "no such boot" lists what is recorded in words that fit: never an empty list.
+func TestSelectSaysWhatIsRecorded(t *testing.T) {
+	current := Boot{Index: 0}
+	gen2 := Boot{Index: -1, Generation: 2}
+	for _, c := range []struct {
+		boots []Boot
+		in    string
+		want  string
+	}{
+		{[]Boot{current}, "3", "no such boot 3 (recorded: no generations, only the current boot, index 0)"},
+		{[]Boot{current}, "-1", "no such boot -1 (recorded: index 0 only)"},
+		{[]Boot{gen2, current}, "3", "no such boot 3 (recorded: generation 2)"},
+		{[]Boot{{Index: 0, Generation: 2}}, "3", "no such boot 3 (recorded: generation 2)"},
+	} {
+		sel, err := ParseBootSelector(c.in)
+		require.NoError(t, err)
+		_, err = Select(c.boots, sel)
+		require.ErrorIs(t, err, ErrNoBoot)
+		assert.Contains(t, err.Error(), c.want)
+	}
+}
+
+// A file numbered above logfile.MaxGeneration (here the largest int64) is not a
+// boot: the current boot stays index 0 and is the one a selector 0 gives.
+func TestBootsIgnoreNumbersAboveMaxGeneration(t *testing.T) {
+	fx := newFixture(t)
+	dir := fx.instance(t, "vm", nil)
+	write(t, dir, "serial.9223372036854775807.log", "hostile\n", t0)
+	write(t, dir, "serial.1.log", "boot 1\n", t0)
+	write(t, dir, "serial.log", "boot now\n", t0.Add(time.Hour))
+	boots, err := fx.store.Boots("vm")
+	require.NoError(t, err)
+	require.Len(t, boots, 2)
+	assert.Equal(t, 1, boots[0].Generation)
+	assert.Equal(t, -1, boots[0].Index)
+	assert.True(t, boots[1].Current())
+	assert.Equal(t, 0, boots[1].Index)
+	b, err := Select(boots, BootSelector{})
+	require.NoError(t, err)
+	assert.Equal(t, "serial.log", b.Files[0].Name)
+}

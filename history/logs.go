@@ -76,8 +76,12 @@ func hasContent(f File) (bool, error) {
 // Follow writes the active file of the log named log ("serial" for serial.log,
 // one of LogNames) of instance name to w and then what is appended, like
 // `tail -F`: it goes on when Lima removes and recreates the file at start. It
-// ends after a final drain when ctx is done or opts.StopWhen returns true. The
-// instance directory must exist; any other log name is an error.
+// ends after a final drain when ctx is done or opts.StopWhen returns true, and
+// with an error wrapping logfile.ErrDirGone once the instance directory is
+// removed, renamed or replaced (the instance deleted: what was written until
+// then has been drained); that error also wraps ErrHasPreserved when the
+// instance has preserved sets by then. The instance directory must exist; any
+// other log name is an error.
 func (s Store) Follow(ctx context.Context, name, log string, w io.Writer, opts logfile.FollowOptions) error {
 	dir, err := s.existingInstanceDir(name)
 	if err != nil {
@@ -87,8 +91,28 @@ func (s Store) Follow(ctx context.Context, name, log string, w io.Writer, opts l
 	if i < 0 {
 		return fmt.Errorf("follow: %q is not one of the logs of instance %q", log, name)
 	}
-	return logfile.Follow(ctx, filepath.Join(dir, s.LogNames[i]), w, opts)
+	opts.EndWithDir = true
+	err = logfile.Follow(ctx, filepath.Join(dir, s.LogNames[i]), w, opts)
+	if errors.Is(err, logfile.ErrDirGone) {
+		gone := &goneError{msg: fmt.Sprintf("stopped following the %s log of instance %q: its directory %s is gone (deleted or renamed)", log, name, dir), cause: err}
+		if sets, _ := s.Sets([]string{name}); len(sets) > 0 {
+			return fmt.Errorf("%w; it has %d %w", gone, len(sets), ErrHasPreserved)
+		}
+		return gone
+	}
+	return err
 }
+
+// goneError is Follow's error when the instance directory is gone: its own
+// words, with logfile's error (wrapping logfile.ErrDirGone) underneath for
+// errors.Is.
+type goneError struct {
+	msg   string
+	cause error
+}
+
+func (e *goneError) Error() string { return e.msg }
+func (e *goneError) Unwrap() error { return e.cause }
 
 // UntilStopped returns a logfile.FollowOptions.StopWhen that becomes true once the instance
 // has been seen not stopped (starting, running, broken) and then stopped or gone,

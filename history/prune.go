@@ -45,7 +45,9 @@ type PruneSkip struct {
 // in a set (a directory, a symbolic link, another file) leaves that set alone. It
 // removes file by file and then the empty directory, never recursively, holding
 // the same lock as Preserve on LogsDir/<instance>. The instance directories in
-// LIMA_HOME are never touched, nor are the per-instance directories under LogsDir.
+// LIMA_HOME are never touched, nor are the per-instance directories under LogsDir;
+// a LogsDir that is a symbolic link (or anything but a directory) is refused, as
+// Preserve refuses it, and a LogsDir/<instance> that is one is passed over.
 // One set's failure does not stop the others: the error joins them all.
 func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
 	var res PruneResult
@@ -54,6 +56,9 @@ func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
 	}
 	if err := s.ValidNames(opts.Instances); err != nil {
 		return res, err
+	}
+	if fi, err := os.Lstat(s.LogsDir); err == nil && !fi.IsDir() {
+		return res, fmt.Errorf("cannot prune in %s: it is not a directory (a symbolic link is never followed)", s.LogsDir)
 	}
 	names := opts.Instances
 	if len(names) == 0 {

@@ -137,3 +137,18 @@ func TestPruneLeavesSetsWithForeignContent(t *testing.T) {
 	assert.Equal(t, "live", tree(t, filepath.Join(fx.home, "vm"))["serial.log"], "the symlink's target is untouched")
 	assert.NoDirExists(t, tmp)
 }
+
+// A logs directory that is a symbolic link is refused, as Preserve refuses it:
+// nothing in its target is removed.
+func TestPruneRefusesASymlinkedLogsDir(t *testing.T) {
+	fx := pruneFixture(t)
+	real := filepath.Join(t.TempDir(), "real")
+	require.NoError(t, os.Rename(fx.store.LogsDir, real))
+	require.NoError(t, os.Symlink(real, fx.store.LogsDir))
+	before := tree(t, real)
+	_, err := fx.store.Prune(PruneOptions{KeepSets: 0, Now: pruneNow})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fx.store.LogsDir)
+	assert.NotContains(t, err.Error(), "\n")
+	assert.Equal(t, before, tree(t, real))
+}

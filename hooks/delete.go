@@ -21,7 +21,8 @@ var ErrNotPreserved = errors.New("could not preserve every log")
 // Delete prepares `limactl delete [-f] INSTANCE...` and hands over to it, so
 // Lima's own clean-up runs. Without KeepLogs there is nothing to keep and the
 // line goes to limactl at once, untouched. With KeepLogs, for each instance in
-// order: an absent one is left to limactl (which warns and goes on); at a
+// order (once the logs directory was checked for each: checkLogsDir): an
+// absent one is left to limactl (which warns and goes on); at a
 // protected one it stops preparing, and limactl refuses it; a running one is
 // stopped with `limactl stop` (forcibly with -f; gracefully without, where
 // limactl alone would refuse it: its logs are kept either way); its logs are
@@ -43,6 +44,9 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 		return h.execDelete(ctx, inv.Argv(), parsed.Names)
 	}
 	if err := limaadapter.ValidateNames(parsed.Names); err != nil {
+		return 1, err
+	}
+	if err := h.checkLogsDir(parsed.Names...); err != nil {
 		return 1, err
 	}
 	var kept []string
@@ -112,6 +116,9 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 	if err := limaadapter.ValidateName(name); err != nil {
 		return 1, err
 	}
+	if err := h.checkLogsDir(name); err != nil {
+		return 1, err
+	}
 	inst, err := h.Lima.Inspect(ctx, name)
 	if errors.Is(err, limaadapter.ErrNoInstance) || (err == nil && inst.Protected) {
 		return h.handOver(inv.Argv()...) // limactl reports the missing or protected instance
@@ -129,6 +136,21 @@ func (h Hooks) FactoryReset(ctx context.Context, inv limaadapter.Invocation) (in
 	return h.handOver(inv.Argv()...)
 }
 
+// checkLogsDir checks, before anything is stopped or moved, that the logs of
+// each existing instance of names could be preserved in LogsDir
+// (logfile.CheckDestination: no symbolic link, no file in the way, writable).
+func (h Hooks) checkLogsDir(names ...string) error {
+	for _, name := range names {
+		if dir, err := limaadapter.InstanceDir(name); err != nil || !exists(dir) {
+			continue
+		}
+		if err := logfile.CheckDestination(h.LogsDir, name); err != nil {
+			return fmt.Errorf("%w of instance %q, so nothing was stopped or deleted: %w", ErrNotPreserved, name, err)
+		}
+	}
+	return nil
+}
+
 // preserve moves the logs of the stopped instance name into a new preserved set
 // under LogsDir/<name>, holding the instance's lock: all of them, or, when one
 // cannot be moved, none (those moved go back; logfile.PreserveOptions.AllOrNothing).
@@ -140,7 +162,7 @@ func (h Hooks) preserve(name string) error {
 	var res logfile.PreserveResult
 	err = logfile.WithDirLock(dir, func() (err error) {
 		res, err = logfile.Preserve(dir, filepath.Join(h.LogsDir, name), logfile.PreserveOptions{
-			Now: h.now(), Copy: []string{limaadapter.ConfigFile}, AllOrNothing: true})
+			Now: h.now(), Copy: []string{limaadapter.ConfigFile}, Root: h.LogsDir, AllOrNothing: true})
 		return err
 	})
 	if errors.Is(err, logfile.ErrNotLocked) {
@@ -152,13 +174,13 @@ func (h Hooks) preserve(name string) error {
 	switch first, n := firstOf(err); {
 	case err == nil:
 		if res.Dir != "" {
-			h.Log.Infof("Preserved %d logs of instance %q in %s", len(res.Moved), name, res.Dir)
+			h.Log.Infof("Preserved %s of instance %q in %s", count(len(res.Moved), "log", "logs"), name, res.Dir)
 		}
 		return nil
 	case res.Dir == "":
-		return fmt.Errorf("%w (%d errors; every log is back in %s): %w", ErrNotPreserved, n, dir, first)
+		return fmt.Errorf("%w (%s; every log is back in %s): %w", ErrNotPreserved, count(n, "error", "errors"), dir, first)
 	default:
-		return fmt.Errorf("%w (%d errors; %d logs are whole in %s, the others in %s): %w", ErrNotPreserved, n, len(res.Moved), res.Dir, dir, first)
+		return fmt.Errorf("%w (%s; %s whole in %s, the others in %s): %w", ErrNotPreserved, count(n, "error", "errors"), count(len(res.Moved), "log", "logs"), res.Dir, dir, first)
 	}
 }
 

@@ -150,17 +150,20 @@ func TestDeleteStrictRefusesWhenALogCannotBePreserved(t *testing.T) {
 func TestDeleteLeavesAnInstanceWhoseLogsCannotBePreserved(t *testing.T) {
 	fx := newFixture(t)
 	fx.hooks.KeepLogs = true
+	if os.Geteuid() == 0 {
+		skipOrFailAsRoot(t)
+	}
 	fx.instance(t, "a", "Stopped", map[string]string{"serial.log": "A"})
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V", "serial.1.log": "V1"})
 	fx.instance(t, "z", "Stopped", map[string]string{"serial.log": "Z"})
-	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+	require.NoError(t, os.Chmod(dir, 0o555)) // its logs cannot be moved out
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
 
 	status, err := fx.hooks.Delete(context.Background(), deleteInv("-f", "a", "vm", "ghost", "z"))
 	require.ErrorIs(t, err, ErrNotPreserved)
 	assert.Equal(t, 1, status)
 	assert.Contains(t, err.Error(), `not deleting instance "vm"`)
-	assert.Contains(t, err.Error(), filepath.Join(fx.hooks.LogsDir, "vm"))
+	assert.Contains(t, err.Error(), "permission denied")
 	assert.NotContains(t, err.Error(), "\n")
 	assert.Equal(t, [][]string{{"delete", "--force=true", "a", "ghost", "z"}}, fx.lima.runs, "the others are deleted, as a child")
 	assert.Empty(t, fx.lima.execs)
@@ -169,12 +172,39 @@ func TestDeleteLeavesAnInstanceWhoseLogsCannotBePreserved(t *testing.T) {
 	assert.DirExists(t, filepath.Join(fx.hooks.LogsDir, "a"))
 }
 
+// A logs directory that cannot take the logs (here <logs-dir>/vm is a file) is
+// found before anything is stopped: the running instance runs on, untouched.
+func TestDeleteChecksTheLogsDirBeforeStoppingAnything(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	dir := fx.instance(t, "vm", "Running", map[string]string{"serial.log": "V"})
+	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+
+	status, err := fx.hooks.Delete(context.Background(), deleteInv("-f", "vm"))
+	require.ErrorIs(t, err, ErrNotPreserved)
+	assert.Equal(t, 1, status)
+	assert.Contains(t, err.Error(), "nothing was stopped or deleted")
+	assert.Contains(t, err.Error(), filepath.Join(fx.hooks.LogsDir, "vm"))
+	assert.Empty(t, fx.lima.runs, "not even stopped")
+	assert.Empty(t, fx.lima.execs)
+	assert.Equal(t, "V", readFile(t, filepath.Join(dir, "serial.log")))
+
+	_, err = fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
+	require.ErrorIs(t, err, ErrNotPreserved)
+	assert.Empty(t, fx.lima.runs)
+	assert.Empty(t, fx.lima.execs)
+}
+
 func TestDeleteRunsNoLimactlWhenNoInstanceIsLeftToDelete(t *testing.T) {
+	if os.Geteuid() == 0 {
+		skipOrFailAsRoot(t)
+	}
 	fx := newFixture(t)
 	fx.hooks.KeepLogs = true
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V"})
-	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
+	require.NoError(t, os.Chmod(dir, 0o555))
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
 
 	status, err := fx.hooks.Delete(context.Background(), deleteInv("vm"))
 	require.ErrorIs(t, err, ErrNotPreserved)
@@ -182,16 +212,8 @@ func TestDeleteRunsNoLimactlWhenNoInstanceIsLeftToDelete(t *testing.T) {
 	assert.Empty(t, fx.lima.runs)
 	assert.Empty(t, fx.lima.execs)
 	assert.Equal(t, "V", readFile(t, filepath.Join(dir, "serial.log")))
-}
 
-func TestFactoryResetLeavesAnInstanceWhoseLogsCannotBePreserved(t *testing.T) {
-	fx := newFixture(t)
-	fx.hooks.KeepLogs = true
-	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V"})
-	require.NoError(t, os.MkdirAll(fx.hooks.LogsDir, 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(fx.hooks.LogsDir, "vm"), nil, 0o600))
-
-	status, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
+	status, err = fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"vm"}})
 	require.ErrorIs(t, err, ErrNotPreserved)
 	assert.Equal(t, 1, status)
 	assert.Contains(t, err.Error(), `not resetting instance "vm"`)

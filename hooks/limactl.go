@@ -56,3 +56,11 @@ func quotedOr(names []string) string {
 	}
 	return strings.Join(quoted, " or ")
 }
+
+// count writes n things: "1 file", "4 files".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -63,12 +63,15 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)
 	}
 	if res.Generation > 0 {
-		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%d files)", name, res.Generation, len(res.Renamed))
+		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%s)", name, res.Generation, count(len(res.Renamed), "file", "files"))
 	}
 	for _, pruned := range res.Pruned {
 		h.Log.Debugf("Pruned %s of instance %q (keeping %d generations)", pruned, name, h.MaxBackups)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, logfile.ErrHousekeeping): // the logs were renamed: only the clean-up failed
+		return fmt.Errorf("instance %q: %w", name, err)
+	case err != nil:
 		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
 	}
 	return nil

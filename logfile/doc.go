@@ -6,7 +6,8 @@
 // promise above all others: no code path deletes, truncates or overwrites a log that is to be kept.
 // Renames never replace an existing file (the one exception is AtomicFile.Commit(true), which a
 // caller asks for to replace an output it writes, such as a bundle, never a log); symbolic links and other non-regular files are never
-// followed, copied, renamed or renamed over; a failure or crash at any point leaves each log whole
+// followed, copied, renamed or renamed over (a hard link is a regular file: renamed, moved or copied
+// as one name, never written through, its other names untouched); a failure or crash at any point leaves each log whole
 // in its old place or its new place (a cross-filesystem move may leave it whole in both).
 //
 // Mutating functions expect the caller to hold WithDirLock on the directory they change, so that two

@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 )
@@ -73,8 +74,8 @@ func asFileError(op, path, dest string, err error) error {
 	return fileErr(op, path, dest, err)
 }
 
-var errGenerationOverflow = errors.New("highest generation number is the largest int; " +
-	"rename or remove the file with the huge number")
+var errGenerationOverflow = fmt.Errorf("the highest generation number is the largest allowed, %d; "+
+	"rename or remove the file with that number", MaxGeneration)
 
 var (
 	errBadActiveName = errors.New(`must be a plain file name ending in ".log" ` +

@@ -64,7 +64,7 @@ func fileKind(mode fs.FileMode) string {
 
 // skipReason is the Skip.Reason for a file left alone because of its type.
 func skipReason(mode fs.FileMode) string {
-	return fileKind(mode) + ", not a regular file: left alone"
+	return fileKind(mode) + ", not a regular file, never followed"
 }
 
 // regularEntry lstats dir/name through o to decide whether to act on it: ok when it is a regular

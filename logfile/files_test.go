@@ -25,7 +25,7 @@ func TestRegularEntry(t *testing.T) {
 	ok, err = regularEntry(realOps(), dir, "link.log", &skipped)
 	require.NoError(t, err)
 	assert.False(t, ok, "a symbolic link is never followed")
-	assert.Equal(t, []Skip{{Name: "link.log", Reason: "symbolic link, not a regular file: left alone"}}, skipped)
+	assert.Equal(t, []Skip{{Name: "link.log", Reason: "symbolic link, not a regular file, never followed"}}, skipped)
 
 	skipped = nil
 	ok, err = regularEntry(realOps(), dir, "missing.log", &skipped)

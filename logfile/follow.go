@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -25,7 +27,17 @@ type FollowOptions struct {
 	// content has been skipped, so a caller learns from that first call that writes from then on
 	// will be seen.
 	SkipExisting bool
+	// EndWithDir makes Follow end with an error wrapping ErrDirGone once the directory holding
+	// path is removed, renamed or replaced by another directory (an instance deleted or renamed):
+	// a file that appears later under the same name is then another's. The directory must exist
+	// when Follow is called. It is looked at (one stat) only when path is missing or replaced, so
+	// a log that stays in place costs nothing more per poll.
+	EndWithDir bool
 }
+
+// ErrDirGone is wrapped by Follow's error when FollowOptions.EndWithDir is set and the directory
+// of the followed file was removed or replaced.
+var ErrDirGone = errors.New("its directory was removed or replaced")
 
 // Kept instead of github.com/nxadm/tail (in the module graph through Lima): v1.4.11 follows symbolic
 // links (os.Open), has no last-N-lines start, polls at a package-global interval and splits into lines.
@@ -40,7 +52,8 @@ type FollowOptions struct {
 // Follow ends when ctx is done or StopWhen returns true, in both cases after a final drain of the
 // data written so far, and then returns nil. It returns an error when the log cannot be opened,
 // stat'ed or read (a symbolic link or other non-regular file at path included), or writing to w
-// fails.
+// fails, and with EndWithDir when the directory of path is gone (ErrDirGone; after a final drain
+// of the file it had open).
 func Follow(ctx context.Context, path string, w io.Writer, opts FollowOptions) error {
 	poll := opts.Poll
 	if poll <= 0 {
@@ -48,6 +61,13 @@ func Follow(ctx context.Context, path string, w io.Writer, opts FollowOptions) e
 	}
 	fl := &follower{path: path, w: w, buf: make([]byte, 32<<10)}
 	defer fl.close()
+	if opts.EndWithDir {
+		dir, err := os.Stat(filepath.Dir(path))
+		if err != nil {
+			return fileErr("follow", path, "", fmt.Errorf("%w: %w", ErrDirGone, pathCause(err, filepath.Dir(path), "")))
+		}
+		fl.dir = dir
+	}
 	tailN := opts.Lines
 	if opts.SkipExisting {
 		if err := fl.open(0); err != nil {
@@ -84,6 +104,7 @@ type follower struct {
 	file *os.File
 	info os.FileInfo
 	off  int64
+	dir  os.FileInfo // the directory of path, when FollowOptions.EndWithDir
 }
 
 // step opens the file if needed, writes what is new, and handles replacement and truncation.
@@ -122,9 +143,20 @@ func (f *follower) step(tailN int) error {
 	return nil
 }
 
-// open opens the file if it exists, positioned at its start or at its last tailN lines.
+// open opens the file if it exists, positioned at its start or at its last tailN lines. With
+// FollowOptions.EndWithDir it fails with ErrDirGone, the file left closed, when the directory is
+// no longer the one it was: checked after the open, so a file opened from a directory that
+// replaced the first is never read.
 func (f *follower) open(tailN int) error {
 	file, err := OpenRegular(f.path)
+	if f.dir != nil {
+		if derr := f.sameDir(); derr != nil {
+			if err == nil {
+				file.Close()
+			}
+			return derr
+		}
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -141,6 +173,21 @@ func (f *follower) open(tailN int) error {
 		if f.off, err = lastLinesStart(file, info.Size(), tailN); err != nil {
 			return fileErr("read last lines of", f.path, "", err)
 		}
+	}
+	return nil
+}
+
+// sameDir returns an error wrapping ErrDirGone unless the directory of the path is still f.dir.
+func (f *follower) sameDir() error {
+	dir := filepath.Dir(f.path)
+	now, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return fileErr("follow", f.path, "", ErrDirGone)
+	case err != nil:
+		return fileErr("stat", dir, "", err)
+	case !os.SameFile(now, f.dir):
+		return fileErr("follow", f.path, "", ErrDirGone)
 	}
 	return nil
 }

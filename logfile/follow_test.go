@@ -140,3 +140,65 @@ func TestFollowErrors(t *testing.T) {
 	err = Follow(context.Background(), link, &bytes.Buffer{}, FollowOptions{Poll: time.Millisecond})
 	require.ErrorIs(t, err, ErrNotRegular)
 }
+
+// With EndWithDir, Follow ends with ErrDirGone once the directory of the log is
+// removed (an instance deleted, its logs moved away first or not) or replaced
+// by another of the same name, after writing all the old file held; a file in
+// the new directory is never written. Without it, Follow waits for the file.
+func TestFollowEndsWhenItsDirectoryIsGone(t *testing.T) {
+	for _, how := range []string{"removed", "logs moved away, then removed", "replaced", "renamed"} {
+		t.Run(how, func(t *testing.T) {
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "vm")
+			require.NoError(t, os.Mkdir(dir, 0o755))
+			path := filepath.Join(dir, "serial.log")
+			writeFile(t, path, "boot\n")
+			out := &testutil.Buffer{}
+			done := make(chan error, 1)
+			go func() {
+				done <- Follow(context.Background(), path, out, FollowOptions{Poll: 2 * time.Millisecond, EndWithDir: true})
+			}()
+			waitFor(t, out, "boot\n")
+			appendFile(t, path, "last words\n")
+			switch how {
+			case "removed":
+				require.NoError(t, os.RemoveAll(dir))
+			case "logs moved away, then removed":
+				require.NoError(t, os.Rename(path, filepath.Join(parent, "kept.log")))
+				time.Sleep(20 * time.Millisecond) // a few polls with the file missing, the directory there
+				require.NoError(t, os.RemoveAll(dir))
+			case "replaced":
+				require.NoError(t, os.RemoveAll(dir))
+				require.NoError(t, os.Mkdir(dir, 0o755))
+				writeFile(t, path, "another instance\n")
+			case "renamed":
+				require.NoError(t, os.Rename(dir, filepath.Join(parent, "vm2")))
+			}
+			select {
+			case err := <-done:
+				require.ErrorIs(t, err, ErrDirGone)
+				assert.Contains(t, err.Error(), path)
+				assert.NotContains(t, err.Error(), "\n")
+			case <-time.After(20 * time.Second):
+				t.Fatal("Follow did not end")
+			}
+			assert.Equal(t, "boot\nlast words\n", out.String())
+		})
+	}
+	t.Run("missing at the start", func(t *testing.T) {
+		err := Follow(context.Background(), filepath.Join(t.TempDir(), "gone", "serial.log"), &bytes.Buffer{}, FollowOptions{EndWithDir: true})
+		require.ErrorIs(t, err, ErrDirGone)
+	})
+	t.Run("without EndWithDir it waits", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "vm")
+		require.NoError(t, os.Mkdir(dir, 0o755))
+		path := filepath.Join(dir, "serial.log")
+		out, wait := startFollow(t, path, FollowOptions{Poll: 2 * time.Millisecond})
+		require.NoError(t, os.Remove(dir))
+		time.Sleep(30 * time.Millisecond)
+		require.NoError(t, os.Mkdir(dir, 0o755))
+		writeFile(t, path, "next\n")
+		waitFor(t, out, "next\n")
+		require.NoError(t, wait())
+	})
+}

@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"math"
 	"strconv"
 	"strings"
 )
@@ -10,6 +9,12 @@ const (
 	logSuffix = ".log"
 	gzSuffix  = ".gz"
 )
+
+// MaxGeneration is the highest generation number: nine digits, a billion boots, the same on every
+// platform (it fits a 32-bit int). A name with a larger number is not a generation anywhere in this
+// package (ParseGeneration refuses it): it is never listed, pruned, compressed or counted when
+// numbering, so it cannot be taken for the newest boot; Preserve still moves it as a "*.log".
+const MaxGeneration = 999_999_999
 
 // GenerationName is a parsed generation file name "<Base>.<N>.log", or "<Base>.<N>.log.gz" when
 // Compressed (Base "serial", "ha.stderr", ...). A valid one has a non-empty Base without '/' or NUL
@@ -21,9 +26,9 @@ type GenerationName struct {
 }
 
 // ParseGeneration parses a generation file name (a name, not a path). It is strict: N must be
-// decimal digits only, at least 1, without sign or leading zeros, and fit in an int; Base must be
-// non-empty and contain no '/' or NUL. Anything else, including a number too large for an int,
-// gives false. For every accepted name, ParseGeneration(n.String()) gives back the same GenerationName and
+// decimal digits only, at least 1 and at most MaxGeneration, without sign or leading zeros; Base
+// must be non-empty and contain no '/' or NUL. Anything else, including a larger number, gives
+// false. For every accepted name, ParseGeneration(n.String()) gives back the same GenerationName and
 // n.String() is the input.
 func ParseGeneration(filename string) (GenerationName, bool) {
 	rest, compressed := strings.CutSuffix(filename, gzSuffix)
@@ -46,9 +51,9 @@ func ParseGeneration(filename string) (GenerationName, bool) {
 	return GenerationName{Base: base, N: n, Compressed: compressed}, true
 }
 
-// parseN accepts decimal digits only, no leading zero, value in [1, math.MaxInt].
+// parseN accepts decimal digits only, no leading zero, value in [1, MaxGeneration].
 func parseN(s string) (int, bool) {
-	if s == "" || s[0] == '0' {
+	if s == "" || s[0] == '0' || len(s) > len(strconv.Itoa(MaxGeneration)) {
 		return 0, false
 	}
 	for i := 0; i < len(s); i++ {
@@ -56,8 +61,8 @@ func parseN(s string) (int, bool) {
 			return 0, false
 		}
 	}
-	n, err := strconv.Atoi(s) // digits only, so err is only ever a range error
-	if err != nil {
+	n, err := strconv.Atoi(s) // at most nine digits: never out of range
+	if err != nil || n > MaxGeneration {
 		return 0, false
 	}
 	return n, true
@@ -107,8 +112,9 @@ func ActiveBase(name string) (base string, ok bool) {
 
 // nextGeneration returns 1 + the highest N of any "<name>.<N>.log" or "<name>.<N>.log.gz" entry in
 // dir, whatever its name or file type (a symlink named "x.9.log" counts, so a new generation can
-// never collide with it), or 1 when there is none. Names whose N does not parse (e.g. too large for
-// an int) are ignored. If the highest N is math.MaxInt the result would wrap: that is an error.
+// never collide with it), or 1 when there is none. Names whose N does not parse (e.g. above
+// MaxGeneration) are ignored. If the highest N is MaxGeneration there is no next one: that is an
+// error.
 func nextGeneration(dir string) (int, error) {
 	names, err := readDirNames(dir)
 	if err != nil {
@@ -120,7 +126,7 @@ func nextGeneration(dir string) (int, error) {
 			highest = g.N
 		}
 	}
-	if highest == math.MaxInt {
+	if highest >= MaxGeneration {
 		return 0, fileErr("number next generation in", dir, "", errGenerationOverflow)
 	}
 	return highest + 1, nil

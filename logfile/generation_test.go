@@ -13,6 +13,7 @@ import (
 
 func TestParseGeneration(t *testing.T) {
 	maxInt := strconv.Itoa(math.MaxInt)
+	maxGen := strconv.Itoa(MaxGeneration)
 	tests := []struct {
 		in   string
 		want GenerationName
@@ -23,7 +24,10 @@ func TestParseGeneration(t *testing.T) {
 		{"serialv.3.log.gz", GenerationName{Base: "serialv", N: 3, Compressed: true}, true},
 		{"x.log.3.log", GenerationName{Base: "x.log", N: 3}, true},
 		{"serial.1.2.log", GenerationName{Base: "serial.1", N: 2}, true},
-		{"x." + maxInt + ".log", GenerationName{Base: "x", N: math.MaxInt}, true},
+		{"x." + maxGen + ".log", GenerationName{Base: "x", N: MaxGeneration}, true},
+		{"x." + strconv.Itoa(MaxGeneration+1) + ".log", GenerationName{}, false},
+		{"x." + maxInt + ".log", GenerationName{}, false},
+		{"x.0000000001.log", GenerationName{}, false},
 		{"serial.log", GenerationName{}, false},
 		{"serial.0.log", GenerationName{}, false},
 		{"serial.01.log", GenerationName{}, false},
@@ -91,14 +95,14 @@ func FuzzParseGeneration(f *testing.F) {
 			if n.String() != s {
 				t.Fatalf("ParseGeneration(%q) = %+v, String() = %q", s, n, n.String())
 			}
-			if n.N < 1 || !validBase(n.Base) {
+			if n.N < 1 || n.N > MaxGeneration || !validBase(n.Base) {
 				t.Fatalf("ParseGeneration(%q) accepted an invalid GenerationName %+v", s, n)
 			}
 		}
 		if !validBase(s) {
 			return
 		}
-		for _, want := range []GenerationName{{Base: s, N: 1}, {Base: s, N: len(s) + 1, Compressed: true}, {Base: s, N: math.MaxInt}} {
+		for _, want := range []GenerationName{{Base: s, N: 1}, {Base: s, N: len(s) + 1, Compressed: true}, {Base: s, N: MaxGeneration}} {
 			got, ok := ParseGeneration(want.String())
 			if !ok || got != want {
 				t.Fatalf("ParseGeneration(%q) = %+v, %v; want %+v", want.String(), got, ok, want)
@@ -121,6 +125,8 @@ func TestNextGeneration(t *testing.T) {
 			files: []string{"serial.3.log", "ha.stderr.7.log.gz", "other.2.log", "lima.yaml"}, want: 8},
 		{name: "unparsable huge number ignored",
 			files: []string{"x.99999999999999999999.log", "serial.2.log"}, want: 3},
+		{name: "numbers above MaxGeneration ignored",
+			files: []string{"serial.9223372036854775807.log", "serial.1000000000.log", "serial.2.log"}, want: 3},
 		{name: "leading zero ignored", files: []string{"serial.09.log", "serial.2.log"}, want: 3},
 		{name: "symlink counts", files: []string{"serial.2.log"}, links: []string{"serial.9.log"}, want: 10},
 		{name: "directory counts", dirs: []string{"y.4.log"}, want: 5},
@@ -145,9 +151,9 @@ func TestNextGeneration(t *testing.T) {
 	}
 }
 
-func TestNextGenerationAtMaxIntIsAnError(t *testing.T) {
+func TestNextGenerationAtMaxGenerationIsAnError(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "x."+strconv.Itoa(math.MaxInt)+".log"), "x")
+	writeFile(t, filepath.Join(dir, "x."+strconv.Itoa(MaxGeneration)+".log"), "x")
 	_, err := nextGeneration(dir)
 	require.Error(t, err)
 	var fe *FileError

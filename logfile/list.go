@@ -2,7 +2,6 @@ package logfile
 
 import (
 	"cmp"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,10 +51,11 @@ func ListGenerations(dir string, names []string) ([]Generation, error) {
 	return gens, nil
 }
 
-// genRank orders generation numbers oldest first with the active set (0) last.
+// genRank orders generation numbers oldest first with the active set (0) last: after every
+// generation, since none is above MaxGeneration.
 func genRank(n int) int {
 	if n == 0 {
-		return math.MaxInt
+		return MaxGeneration + 1
 	}
 	return n
 }

@@ -25,6 +25,12 @@ type PreserveOptions struct {
 	// and then drops the set: afterwards every log is where it was, except one that could not be
 	// moved back, which stays whole in the set (Moved, Dir and the error say so).
 	AllOrNothing bool
+	// Root, when set, is the logs directory that destParent lies directly in (destParent is
+	// Root/<name>). Preserve then refuses a Root that exists as a symbolic link or anything but a
+	// directory, as it refuses such a destParent, before anything is touched (CheckDestination
+	// checks the same, and permissions, without preserving), and checks it again after creating
+	// the directories.
+	Root string
 }
 
 // PreserveResult says what Preserve did. Moved, Copied and Skipped hold names in srcDir.
@@ -50,7 +56,8 @@ const setTimeLayout = "20060102T150405Z"
 //
 // It assumes the caller holds WithDirLock(srcDir), nothing writes the logs (the VM is stopped), and
 // destParent holds the sets of srcDir only. It takes WithDirLock(destParent) itself and refuses a
-// destParent that is a symbolic link, or srcDir or inside it.
+// destParent (and an opts.Root) that is a symbolic link or not a directory (wrapping
+// ErrDestination), or a destParent that is srcDir or inside it, before anything is touched.
 //
 // No log is ever replaced or lost: after a failure or crash at any point each log is whole in
 // srcDir, in the set, or both, and a partial copy only ever has a temporary name, which the next
@@ -73,12 +80,12 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	if err != nil {
 		return res, err
 	}
-	exists, err := checkDestParent(destParent)
+	exists, err := checkDestParent(opts.Root, destParent)
 	if err != nil || (!exists && len(logs) == 0) {
 		return res, errors.Join(append(errs, err)...)
 	}
 	if !exists {
-		if err := createDestParent(destParent, o); err != nil {
+		if err := createDestParent(opts.Root, destParent, o); err != nil {
 			return res, err
 		}
 	}
@@ -94,24 +101,28 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	return res, errors.Join(append(errs, err)...)
 }
 
-// checkPreserveArgs refuses opts.Copy names that are not plain file names and a destParent inside
-// srcDir, before anything is touched.
+// checkPreserveArgs refuses opts.Copy names that are not plain file names, an opts.Root that
+// destParent is not directly in, and a destParent inside srcDir, before anything is touched.
 func checkPreserveArgs(srcDir, destParent string, opts PreserveOptions) error {
 	for _, name := range opts.Copy {
 		if !isPlainName(name) {
 			return fmt.Errorf("preserve %s: %q to copy is not a plain file name", srcDir, name)
 		}
 	}
+	if opts.Root != "" && (filepath.Clean(opts.Root) != filepath.Dir(filepath.Clean(destParent)) ||
+		!isPlainName(filepath.Base(destParent))) {
+		return fmt.Errorf("preserve %s: the sets directory %s is not directly in the logs directory %s", srcDir, destParent, opts.Root)
+	}
 	return checkDestOutsideSrc(srcDir, destParent)
 }
 
-// createDestParent creates destParent and its missing parents (0700) and checks the result is a
-// real directory.
-func createDestParent(destParent string, o ops) error {
+// createDestParent creates destParent and its missing parents (0700) and checks the result: root
+// (when set) and destParent real directories.
+func createDestParent(root, destParent string, o ops) error {
 	if err := o.mkdirAll(destParent, 0o700); err != nil {
 		return fileErr("create directory", destParent, "", err)
 	}
-	_, err := checkDestParent(destParent)
+	_, err := checkDestParent(root, destParent)
 	return err
 }
 
@@ -279,20 +290,16 @@ func checkDestOutsideSrc(srcDir, destParent string) error {
 	return nil
 }
 
-// checkDestParent reports whether destParent exists, and fails if it exists as anything but a real
-// directory (a symbolic link would let the sets land elsewhere).
-func checkDestParent(destParent string) (bool, error) {
-	fi, err := os.Lstat(destParent)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return false, nil
-	case err != nil:
-		return false, fileErr("stat", destParent, "", err)
-	case !fi.IsDir():
-		return false, fileErr("use as logs directory", destParent, "",
-			fmt.Errorf("it is a %s; move it away or choose another logs directory: %w", fileKind(fi.Mode()), syscall.ENOTDIR))
+// checkDestParent reports whether destParent exists, and fails (wrapping ErrDestination) if root,
+// when set, or destParent exists as anything but a real directory: a symbolic link would let the
+// sets land elsewhere.
+func checkDestParent(root, destParent string) (bool, error) {
+	if root != "" {
+		if err := checkDestination(root, destParent, false); err != nil {
+			return false, err
+		}
 	}
-	return true, nil
+	return realDir(destParent)
 }
 
 // makeSetDir creates <destParent>/<stamp>[.K] with o.mkdir 0700, the first K that is free.

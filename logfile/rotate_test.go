@@ -308,9 +308,9 @@ func TestRotateFileVanishingBeforeRenameIsSkipped(t *testing.T) {
 	assert.Equal(t, map[string]string{"serial.1.log": "current serial"}, snapshot(t, dir))
 }
 
-func TestRotateAtMaxIntGenerationRenamesNothing(t *testing.T) {
+func TestRotateAtMaxGenerationRenamesNothing(t *testing.T) {
 	dir := t.TempDir()
-	huge := "x." + strconv.Itoa(math.MaxInt) + ".log"
+	huge := "x." + strconv.Itoa(MaxGeneration) + ".log"
 	writeFile(t, filepath.Join(dir, huge), "hostile")
 	writeFile(t, filepath.Join(dir, "serial.log"), "current")
 	before := snapshot(t, dir)
@@ -420,4 +420,30 @@ func TestRotateLeavesEmptyFreshLogsInPlace(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.Generation, "only an empty fresh log: no generation")
 	assert.FileExists(t, filepath.Join(dir, "ha.stdout.log"))
+}
+
+// A name numbered above MaxGeneration (math.MaxInt here) is not a generation:
+// rotation numbers past the real ones and leaves it alone, and ListGenerations
+// neither lists it nor puts it after the active set.
+func TestRotateAndListIgnoreNumbersAboveMaxGeneration(t *testing.T) {
+	dir := t.TempDir()
+	huge := "serial." + strconv.Itoa(math.MaxInt) + ".log"
+	writeFile(t, filepath.Join(dir, huge), "hostile")
+	writeFile(t, filepath.Join(dir, "serial.1.log"), "boot 1")
+	writeFile(t, filepath.Join(dir, "serial.log"), "boot 2")
+	res, err := Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Generation)
+	assert.Equal(t, map[string]string{huge: "hostile", "serial.2.log": "boot 2"}, snapshot(t, dir))
+
+	writeFile(t, filepath.Join(dir, "serial.log"), "boot 3")
+	maxName := "serial." + strconv.Itoa(MaxGeneration) + ".log"
+	writeFile(t, filepath.Join(dir, maxName), "the highest generation there can be")
+	gens, err := ListGenerations(dir, limaLogs)
+	require.NoError(t, err)
+	var ns []int
+	for _, g := range gens {
+		ns = append(ns, g.N)
+	}
+	assert.Equal(t, []int{2, MaxGeneration, 0}, ns, "oldest first, the active set last")
 }

@@ -38,7 +38,8 @@ put that directory first on PATH), every limactl command goes through 'limactl-l
 limactl command line the same way (the same as 'limactl logkeep wrap COMMAND ARGS'):
 'limactl logkeep -- shell --start myvm', 'limactl logkeep -- edit --start --cpus 4 myvm'.`,
 		Flags:                globalFlags(),
-		Commands:             commands(),
+		Commands:             withUsageErrors(commands()),
+		OnUsageError:         onUsageError,
 		Before:               checkGlobalFlags,
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,

@@ -362,3 +362,47 @@ func TestLogsFollowUntilStoppedEndsWhenTheInstanceStops(t *testing.T) {
 	assert.Equal(t, 0, waitExit(t, cmd), stderr.String())
 	assert.Equal(t, "boot 3 marker\nline a\nline b\nline c\nreboot: Power down\n", stdout.String(), "drained to the end")
 }
+
+// `logs -f` of an instance that is deleted ends with one line naming it and a
+// non-zero status, after printing all it had; with --until-stopped too, for an
+// instance deleted while stopped (never seen running, so never "stopped"). With
+// keep-logs the logs are moved to a preserved set first: the line points there.
+func TestLogsFollowEndsWhenTheInstanceIsDeleted(t *testing.T) {
+	for _, c := range []struct {
+		how  string
+		args []string
+	}{
+		{"deleted", []string{"-f"}},
+		{"deleted", []string{"-f", "--until-stopped"}},
+		{"deleted keeping the logs", []string{"-f"}},
+		{"deleted keeping the logs", []string{"-f", "--until-stopped"}},
+	} {
+		t.Run(c.how+" "+strings.Join(c.args, " "), func(t *testing.T) {
+			env, dir := bootsInstance(t)
+			cmd, stdout, stderr := background(t, env, append([]string{"logs", "vm"}, c.args...)...)
+			require.Eventually(t, func() bool { return strings.HasSuffix(stdout.String(), "line c\n") }, 20*time.Second, 10*time.Millisecond, stderr.String())
+			f, err := os.OpenFile(filepath.Join(dir, "serial.log"), os.O_APPEND|os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.WriteString("reboot: Power down\n")
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+			if c.how == "deleted keeping the logs" {
+				set := filepath.Join(env["LIMA_HOME"], "_logkeep", "vm", "20260101T000000Z")
+				require.NoError(t, os.MkdirAll(set, 0o700))
+				require.NoError(t, os.Rename(filepath.Join(dir, "serial.log"), filepath.Join(set, "serial.log")))
+				time.Sleep(300 * time.Millisecond) // a poll or two with the log gone and the directory there
+			}
+			require.NoError(t, os.RemoveAll(dir))
+
+			assert.Equal(t, 1, waitExit(t, cmd), stderr.String())
+			assert.Equal(t, "boot 3 marker\nline a\nline b\nline c\nreboot: Power down\n", stdout.String(), "drained to the end")
+			line := strings.TrimSuffix(stderr.String(), "\n")
+			assert.NotContains(t, line, "\n", "one line")
+			assert.Contains(t, line, `instance "vm"`)
+			assert.Contains(t, line, dir+" is gone")
+			if c.how == "deleted keeping the logs" {
+				assert.Contains(t, line, "limactl logkeep preserved")
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -72,18 +73,21 @@ form not listed here (your host name, a secret in lima.yaml) is kept.
 
 The archive is streamed (memory stays flat whatever the logs' size) to a temporary file
 next to FILE, which becomes FILE (mode 0600) only once complete. An existing FILE is
-refused unless --force. A file or directory that cannot be read (a log, a preserved set,
-the logs directory) is left out with a warning, listed under "skipped" in the manifest and
-in SUMMARY.md, and the bundle is still written; the exit status is then 0, or 1 with
---strict (the bundle is written all the same: keep it as the CI artifact, fail the step).
-Progress is shown on a terminal when the logs are large.
+refused unless --force. With -o - the archive goes to standard output, as with tar -f -
+(its top directory is then limactl-logkeep-logs; the summary goes to stderr; a terminal is
+refused). A file or directory that cannot be read (a log, a preserved set, the logs
+directory) is left out with a warning, listed under "skipped" in the manifest and in
+SUMMARY.md, and the bundle is still written; the exit status is then 0, or 1 with --strict
+(the bundle is written all the same: keep it as the CI artifact, fail the step). Progress
+is shown on a terminal when the logs are large.
 
 Examples:
    limactl logkeep collect -o lima-logs.tar.gz
    limactl logkeep collect myvm -o bug-1234.tar.gz --guest --redact
+   limactl logkeep collect myvm -o - | ssh host 'cat > myvm-logs.tar.gz'
    RDD_KEEP_LOGS=1 limactl logkeep delete ci-vm && limactl logkeep collect ci-vm -o artifacts/ci-vm.tar.gz --strict`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the archive to write (required), e.g. logs.tar.gz"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the archive to write (required), e.g. logs.tar.gz; - for standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace FILE if it exists"},
 			&cli.BoolFlag{Name: "guest", Usage: "also take each running guest's journal, cloud-init output and dmesg (limactl shell)"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace your user name, home, addresses, host ports and SSH keys in every file"},
@@ -93,6 +97,9 @@ Examples:
 		Action:       collectAction,
 	}
 }
+
+// stdoutName is the -o FILE that means standard output, as for tar -f.
+const stdoutName = "-"
 
 func collectAction(c *cli.Context) error {
 	names, ok, err := positionalArgs(c)
@@ -109,23 +116,42 @@ func collectAction(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m, err := writeBundle(ctx, c, store, names, out)
-	if errors.Is(err, context.Canceled) {
-		return cli.Exit("collect: interrupted; nothing was written to "+out, 130)
-	} else if errors.Is(err, history.ErrChanged) {
-		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s: run collect again", err, out))
-	} else if err != nil {
-		return exitFor(fmt.Errorf("collect: %w; nothing was written to %s", err, out))
-	}
+	var m history.Manifest
 	var size int64
-	if fi, _ := os.Stat(out); fi != nil {
+	outcome := "nothing was written to " + out
+	if out == stdoutName {
+		outcome = "the archive on standard output is incomplete"
+		m, size, err = streamBundle(ctx, c, store, names, os.Stdout)
+	} else {
+		m, err = writeBundle(ctx, c, store, names, out)
+	}
+	if errors.Is(err, context.Canceled) {
+		return cli.Exit("collect: interrupted; "+outcome, 130)
+	} else if errors.Is(err, history.ErrChanged) {
+		return exitFor(fmt.Errorf("collect: %w; %s: run collect again", err, outcome))
+	} else if err != nil {
+		return exitFor(fmt.Errorf("collect: %w; %s", err, outcome))
+	}
+	report := os.Stdout
+	if out == stdoutName {
+		report, out = os.Stderr, "the archive to standard output" // stdout holds the archive alone
+	} else if fi, _ := os.Stat(out); fi != nil {
 		size = fi.Size()
 	}
-	fmt.Printf("Wrote %s: %d files of %d instance(s), %s\n", out, len(m.Files), len(m.Instances), humanSize(size))
+	fmt.Fprintf(report, "Wrote %s: %d %s of %d %s, %s\n", out, len(m.Files), plural(len(m.Files), "file", "files"),
+		len(m.Instances), plural(len(m.Instances), "instance", "instances"), humanSize(size))
 	if n := len(m.Skipped); n > 0 && c.Bool("strict") {
 		return cli.Exit(fmt.Sprintf("collect: --strict: %d unreadable file(s) or directories left out of the bundle; see skipped in its manifest.json", n), 1)
 	}
 	return nil
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // collectOutput returns the absolute path of -o FILE, checking that it is not a
@@ -133,7 +159,13 @@ func collectAction(c *cli.Context) error {
 func collectOutput(c *cli.Context) (string, error) {
 	out := c.String("output")
 	if out == "" {
-		return "", cli.Exit("collect: say where to write the bundle with -o FILE.tar.gz", 2)
+		return "", cli.Exit("collect: say where to write the bundle with -o FILE.tar.gz (or -o - for standard output)", 2)
+	}
+	if out == stdoutName {
+		if term.IsTerminal(int(os.Stdout.Fd())) {
+			return "", cli.Exit("collect: refusing to write the archive to a terminal; redirect standard output, or give -o FILE.tar.gz", 2)
+		}
+		return out, nil
 	}
 	out, err := filepath.Abs(out)
 	if err != nil {
@@ -181,6 +213,43 @@ func writeBundle(ctx context.Context, c *cli.Context, store history.Store, names
 		err = file.Commit(c.Bool("force"))
 	}
 	return m, err
+}
+
+// streamBundle writes the bundle of names to w (standard output, for -o -) as it
+// is made, and returns its manifest and size. On an error w holds an incomplete
+// archive: nothing can take back what was written.
+func streamBundle(ctx context.Context, c *cli.Context, store history.Store, names []string, w io.Writer) (history.Manifest, int64, error) {
+	log, _ := newLogger(c)
+	counted := &countingWriter{w: w}
+	buf := bufio.NewWriterSize(counted, 256<<10)
+	progress := newProgress(os.Stderr)
+	m, err := store.Collect(ctx, buf, history.CollectOptions{
+		Instances:      names,
+		Prefix:         bundlePrefix(""),
+		LimactlVersion: func() (string, error) { return limactlVersion(ctx, c) },
+		ToolVersion:    buildVersion(),
+		Progress:       progress.update,
+		Warn:           func(msg string) { log.Warn(msg) },
+		GuestLogs:      guestLogs(c),
+		Redact:         redaction(c),
+	})
+	progress.done()
+	if err == nil {
+		err = buf.Flush()
+	}
+	return m, counted.n, err
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (cw *countingWriter) Write(p []byte) (int, error) {
+	n, err := cw.w.Write(p)
+	cw.n += int64(n)
+	return n, err
 }
 
 // bundlePrefix names the archive's top directory after its file: "bug.tar.gz" -> "bug".

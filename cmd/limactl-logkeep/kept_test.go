@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,12 +148,12 @@ func TestPrune(t *testing.T) {
 	r = run(t, env, "prune", "--keep-sets", "0", "--dry-run")
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.Contains(t, r.stdout, "Would remove "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34B)\n")
-	assert.Contains(t, r.stdout, "Would free 61B in 3 set(s).\n")
+	assert.Contains(t, r.stdout, "Would free 61B in 3 sets.\n")
 	assert.DirExists(t, filepath.Join(kept, "gone", "20260102T000000Z"), "a dry run removes nothing")
 
 	r = run(t, env, "prune", "gone", "--keep-sets", "1")
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Equal(t, "Removed "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34B)\nFreed 34B in 1 set(s).\n", r.stdout)
+	assert.Equal(t, "Removed "+filepath.Join(kept, "gone", "20260102T000000Z")+" (3 files, 34B)\nFreed 34B in 1 set.\n", r.stdout)
 	assert.NoDirExists(t, filepath.Join(kept, "gone", "20260102T000000Z"))
 	assert.DirExists(t, filepath.Join(kept, "gone", "20260301T000000Z"))
 	assert.DirExists(t, filepath.Join(kept, "vm", "20260101T000000Z"))
@@ -163,7 +164,7 @@ func TestPrune(t *testing.T) {
 
 	r = run(t, env, "prune", "--older-than", "1h")
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Contains(t, r.stdout, "Freed 27B in 2 set(s).")
+	assert.Contains(t, r.stdout, "Freed 27B in 2 sets.")
 	assert.Equal(t, "vm boot 2\n", read(t, filepath.Join(home, "vm", "serial.log")), "instance logs are never pruned")
 	assert.Equal(t, "vm boot 1\n", read(t, filepath.Join(home, "vm", "serial.1.log")))
 
@@ -268,4 +269,30 @@ func TestCollectGuestAndRedactFlags(t *testing.T) {
 		}
 		assert.Contains(t, files["g/manifest.json"], "<home>")
 	}
+}
+
+// -o - writes the archive to standard output, as tar -f - does: nothing else on
+// stdout, the summary on stderr, no file named "-"; a terminal is refused.
+func TestCollectToStandardOutput(t *testing.T) {
+	env, _ := keptHome(t)
+	limactl, _ := fakeLimactl(t)
+	env["LIMACTL"] = limactl
+	cwd := t.TempDir()
+	cmd := program(t, env, "collect", "vm", "-o", "-")
+	cmd.Dir = cwd
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), stderr.String())
+
+	assert.NoFileExists(t, filepath.Join(cwd, "-"))
+	entries, err := os.ReadDir(cwd)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing written in the working directory")
+	bundle := filepath.Join(t.TempDir(), "stdout.tar.gz")
+	require.NoError(t, os.WriteFile(bundle, stdout.Bytes(), 0o600))
+	files, manifest := readBundle(t, bundle) // stdout is the archive and nothing else
+	assert.Equal(t, "vm boot 2\n", files["limactl-logkeep-logs/vm/instance/serial.log"])
+	assert.Equal(t, "vm old\n", files["limactl-logkeep-logs/vm/preserved/20260101T000000Z/serial.log"])
+	assert.Equal(t, "fake limactl\n", manifest["limactlVersion"])
+	assert.Regexp(t, `^Wrote the archive to standard output: \d+ files of 1 instance, \S+\n$`, stderr.String())
 }

@@ -33,7 +33,9 @@ serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr. Compressed genera
 --follow (-f) prints the current log and then what is appended, like 'tail -F': it goes
 on when Lima removes and recreates the log as the instance starts, so it shows the boot
 that 'limactl logkeep start' starts in another terminal. It ends on Ctrl-C, or with
---until-stopped once the instance stops (when it is stopped at first, after its next boot).
+--until-stopped once the instance stops (when it is stopped at first, after its next boot);
+with or without it, when the instance is deleted or renamed it prints what was written,
+says so on stderr and exits with status 1.
 
 Examples:
    limactl logkeep logs myvm                   # this boot's console

@@ -69,7 +69,7 @@ func pruneAction(c *cli.Context) error {
 		verb, total = "Would remove", "Would free"
 	}
 	for _, set := range res.Removed {
-		fmt.Printf("%s %s (%d files, %s)\n", verb, set.Path, len(set.Files), humanSize(set.Size))
+		fmt.Printf("%s %s (%d %s, %s)\n", verb, set.Path, len(set.Files), plural(len(set.Files), "file", "files"), humanSize(set.Size))
 	}
 	for _, skip := range res.Skipped {
 		log.Warnf("Left %s alone: %s", skip.Set.Path, skip.Reason)
@@ -78,7 +78,7 @@ func pruneAction(c *cli.Context) error {
 	case len(res.Removed) == 0 && err == nil:
 		fmt.Println("Nothing to prune.")
 	case len(res.Removed) > 0:
-		fmt.Printf("%s %s in %d set(s).\n", total, humanSize(res.Freed), len(res.Removed))
+		fmt.Printf("%s %s in %d %s.\n", total, humanSize(res.Freed), len(res.Removed), plural(len(res.Removed), "set", "sets"))
 	}
 	return exitFor(err)
 }

@@ -278,6 +278,25 @@ func TestFaults(t *testing.T) {
 	})
 
 	for _, c := range []struct{ name, path string }{{"logs directory", ""}, {"logs directory of the instance", "vm"}} {
+		ta.sub("not a directory: the "+c.name+" is a symlink to a directory elsewhere, delete --strict", func(t *testing.T, tr *trial) {
+			sb := newSandbox(t, "")
+			dir := sb.instance(t, "vm", nil)
+			logs := logsOf(t, dir, "serial.log", "ha.stderr.log")
+			link := filepath.Join(sb.logs, c.path)
+			elsewhere := filepath.Join(sb.outside, "elsewhere")
+			require.NoError(t, os.MkdirAll(elsewhere, 0o700))
+			require.NoError(t, os.MkdirAll(filepath.Dir(link), 0o700))
+			require.NoError(t, os.RemoveAll(link))
+			require.NoError(t, os.Symlink(elsewhere, link))
+			r := sb.run(t, bin, []string{"RDD_KEEP_LOGS=1"}, "delete", "--strict", "vm")
+			expectError(t, tr, r, link, "symbolic link")
+			expectNoLimactl(t, tr, sb)
+			expectIntact(tr, dir, logs)
+			if names := listDir(t, elsewhere); len(names) != 0 {
+				tr.fail("the symlink was followed: %s holds %q", elsewhere, names)
+			}
+			expectLink(tr, link, elsewhere)
+		})
 		ta.sub("not a directory: the "+c.name+" is a file, delete --strict", func(t *testing.T, tr *trial) {
 			sb := newSandbox(t, "")
 			dir := sb.instance(t, "vm", nil)

@@ -234,6 +234,47 @@ func TestHostileLayouts(t *testing.T) {
 		}
 	})
 
+	// The agent keeps a second hard link of each live log in a directory of its own under the logs
+	// directory, so logs and generations have two names: each is a regular file like any other.
+	variants("hard links as the agent keeps them: rotated, bundled and preserved as names, the other name never written", func(t *testing.T, tr *trial, sb *sandbox) {
+		dir := sb.instance(t, "vm", nil)
+		agent := filepath.Join(sb.logs, ".agent", "vm")
+		if !strings.HasPrefix(sb.logs, sb.root+string(filepath.Separator)) {
+			agent = filepath.Join(sb.root, "agent", "vm") // the logs directory is on another filesystem
+		}
+		require.NoError(t, os.MkdirAll(agent, 0o700))
+		link := func(name, as string) {
+			require.NoError(t, os.Link(filepath.Join(dir, name), filepath.Join(agent, as)))
+		}
+		boot1 := writeLog(t, filepath.Join(dir, "serial.log"), randomSize(rng), 0o644, 1, rng)
+		link("serial.log", "boot1-serial.log")
+		ok(tr, sb.run(t, bin, nil, "rotate", "vm"))
+		expectIntact(tr, dir, map[string]original{"serial.1.log": boot1})
+		boot2 := writeLog(t, filepath.Join(dir, "serial.log"), randomSize(rng)+1, 0o644, 2, rng)
+		link("serial.log", "boot2-serial.log")
+		ok(tr, sb.run(t, bin, nil, "rotate", "vm")) // serial.2.log and serial.1.log both have nlink 2
+		boot3 := writeLog(t, filepath.Join(dir, "serial.log"), randomSize(rng)+1, 0o644, 3, rng)
+		link("serial.log", "boot3-serial.log")
+		logs := map[string]original{"serial.1.log": boot1, "serial.2.log": boot2, "serial.log": boot3}
+		expectIntact(tr, dir, logs)
+
+		bundle := filepath.Join(sb.root, "bundle.tar.gz")
+		ok(tr, sb.run(t, bin, nil, "collect", "vm", "-o", bundle))
+		content, err := gunzipAll(bundle)
+		if err != nil {
+			tr.fail("bundle: %v", err)
+		}
+		for _, name := range []string{"boot1-serial.log", "boot2-serial.log", "boot3-serial.log"} {
+			if b, err := os.ReadFile(filepath.Join(agent, name)); err != nil || !strings.Contains(string(content), string(b)) {
+				tr.fail("the bundle does not hold the log also linked as %s (%v)", name, err)
+			}
+		}
+
+		ok(tr, sb.run(t, bin, keep, "delete", "vm"))
+		checkPreserved(t, tr, dir, filepath.Join(sb.logs, "vm"), logs)
+		expectIntact(tr, agent, map[string]original{"boot1-serial.log": boot1, "boot2-serial.log": boot2, "boot3-serial.log": boot3})
+	})
+
 	variants("a FIFO and a directory named like logs", func(t *testing.T, tr *trial, sb *sandbox) {
 		dir := sb.instance(t, "vm", nil)
 		require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "serial.log"), 0o644))
