@@ -68,14 +68,15 @@ ports (the ssh ports of their events, and any number written as a port: "port N"
 "ADDRESS:N"), SSH public keys (with a user@host comment) and private keys, and SSH key
 fingerprints, by stable placeholders (<user>, <home>, <ip-1>, <port-2>, <ssh-key-1>, ...:
 the same value, the same placeholder everywhere), and says in SUMMARY.md what it replaced.
-The logs themselves are never changed. Check the bundle before you post it: a value in a
-form not listed here (your host name, a secret in lima.yaml) is kept.
+The logs themselves are never changed (each redacted copy is staged in a temporary file in
+TMPDIR, removed at the end). Check the bundle before you post it: a value in a form not
+listed here (your host name, a secret in lima.yaml) is kept.
 
 The archive is streamed (memory stays flat whatever the logs' size) to a temporary file
 next to FILE, which becomes FILE (mode 0600) only once complete. An existing FILE is
 refused unless --force. With -o - the archive goes to standard output, as with tar -f -
-(its top directory is then limactl-logkeep-logs; the summary goes to stderr; a terminal is
-refused). A file or directory that cannot be read (a log, a preserved set, the logs
+(its top directory is then limactl-logkeep-logs; the "Wrote ..." line goes to stderr; a
+terminal is refused). A file or directory that cannot be read (a log, a preserved set, the logs
 directory) is left out with a warning, listed under "skipped" in the manifest and in
 SUMMARY.md, and the bundle is still written; the exit status is then 0, or 1 with --strict
 (the bundle is written all the same: keep it as the CI artifact, fail the step). Progress
