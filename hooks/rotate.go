@@ -58,6 +58,7 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		KeepAll:    h.KeepLogs,
 		Compress:   h.Compress,
 		LeaveEmpty: limaadapter.StartLogs,
+		InUse:      func() bool { return limaadapter.BootInProgress(dir) },
 	})
 	for _, skip := range res.Skipped {
 		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)
@@ -73,6 +74,8 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		return fmt.Errorf("instance %q: %w", name, err)
 	case err != nil:
 		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
+	case res.InUse: // a start began meanwhile: the logs left are the new boot's
+		return fmt.Errorf("instance %q began to boot while its logs were rotated: %w", name, ErrRunning)
 	}
 	return nil
 }

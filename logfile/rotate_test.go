@@ -447,3 +447,18 @@ func TestRotateAndListIgnoreNumbersAboveMaxGeneration(t *testing.T) {
 	}
 	assert.Equal(t, []int{2, MaxGeneration, 0}, ns, "oldest first, the active set last")
 }
+
+// Once InUse says a new run has begun, no more logs are renamed: the ones left are the new run's.
+func TestRotateStopsOnceTheLogsAreInUse(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"serial.log", "ha.stdout.log", "ha.stderr.log"} {
+		writeFile(t, filepath.Join(dir, name), name)
+	}
+	asked := 0
+	res, err := Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, InUse: func() bool { asked++; return asked > 1 }})
+	require.NoError(t, err)
+	assert.True(t, res.InUse)
+	assert.Equal(t, 1, res.Generation)
+	assert.Equal(t, []string{"serial.log"}, res.Renamed)
+	assert.Equal(t, map[string]string{"serial.1.log": "serial.log", "ha.stdout.log": "ha.stdout.log", "ha.stderr.log": "ha.stderr.log"}, snapshot(t, dir))
+}
