@@ -161,7 +161,6 @@ func TestKeepServiceBootsLaunchd(t *testing.T) {
 	path, err := fx.hooks.KeepServiceBoots("vm1", s)
 	require.NoError(t, err)
 	assert.Equal(t, plist, path)
-	assert.Contains(t, readFile(t, plist), "<string>"+s.Logkeep+"</string>\n\t\t<string>--max-backups=5</string>\n\t\t<string>--limactl=/opt/homebrew/bin/limactl</string>\n\t\t<string>wrap</string>\n\t\t<string>start</string>\n\t\t<string>vm1</string>\n\t\t<string>--foreground</string>")
 	prog, err := limaadapter.ParseLaunchdProgram([]byte(readFile(t, plist)))
 	require.NoError(t, err)
 	assert.Equal(t, limaadapter.LaunchdProgram{Limactl: "/opt/homebrew/bin/limactl", Instance: "vm1", Logkeep: s.Logkeep, Options: []string{"--max-backups=5"}}, prog)
@@ -172,7 +171,14 @@ func TestKeepServiceBootsLaunchd(t *testing.T) {
 	removed, err := fx.hooks.ForgetServiceBoots("vm1", s)
 	require.NoError(t, err)
 	assert.Equal(t, plist, removed)
-	assert.Equal(t, string(limas), readFile(t, plist), "Lima's ProgramArguments back")
+	// The plist is written canonically (limaadapter.LaunchdThroughLogkeep): Lima's,
+	// keys sorted.
+	canonical, err := limaadapter.LaunchdThroughLogkeep(limas, "", nil)
+	require.NoError(t, err)
+	assert.Equal(t, string(canonical), readFile(t, plist), "Lima's ProgramArguments back, every other key as Lima wrote it")
+	prog, err = limaadapter.ParseLaunchdProgram([]byte(readFile(t, plist)))
+	require.NoError(t, err)
+	assert.Equal(t, limaadapter.LaunchdProgram{Limactl: "/opt/homebrew/bin/limactl", Instance: "vm1"}, prog)
 	st, err = fx.hooks.ServiceBootsStatus("vm1", s)
 	require.NoError(t, err)
 	assert.True(t, st.Registered)
