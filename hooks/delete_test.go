@@ -355,3 +355,14 @@ func TestDeleteKeepLogsWarnsAboutALineItCannotParse(t *testing.T) {
 		assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")), "nothing is moved")
 	}
 }
+
+func TestFactoryResetKeepLogsRefusesABadName(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	status, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"../vm"}})
+	require.Error(t, err)
+	assert.Equal(t, 1, status)
+	assert.Contains(t, err.Error(), "../vm")
+	assert.Empty(t, fx.lima.runs)
+	assert.Empty(t, fx.lima.execs, "limactl is not run")
+}
