@@ -186,7 +186,7 @@ func (h Hooks) preserve(name string) error {
 
 // warnNotPreserved prints one line saying that the wrapper cannot tell which
 // instances the delete or factory-reset line inv removes, so it preserved
-// nothing, naming the existing instances it may remove (limaadapter.StartAtRisk's
+// nothing, naming the existing instances it may remove (limaadapter.RemoveAtRisk's
 // lenient guess) and how to keep their logs. It prints nothing for a line that
 // asks for help, a delete line that names no instance (limactl refuses it), or
 // when no existing instance is named.

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"limactl-logkeep/internal/testutil"
 	"limactl-logkeep/logfile"
 )
 
@@ -22,9 +23,7 @@ import (
 // logs were renamed does not say they could not be rotated, a file left alone is
 // not said to be left alone twice, and one file is "1 file".
 func TestRotateAndPreserveMessagesReadRight(t *testing.T) {
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	var out bytes.Buffer
 	log := logrus.New()

@@ -78,9 +78,7 @@ func TestStartNoRotateLeavesLogsToLima(t *testing.T) {
 // The original implementation ignored stat errors other than "not exist" and
 // started the VM, which then destroyed the log.
 func TestStartStatErrorDoesNotStartTheVM(t *testing.T) {
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "precious"})
 	require.NoError(t, os.Chmod(dir, 0o600)) // no search permission: every stat fails with EACCES
@@ -142,21 +140,10 @@ func TestRestartStopFailureStopsEverything(t *testing.T) {
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
 }
 
-func skipOrFailAsRoot(t *testing.T) {
-	t.Helper()
-	msg := "needs a non-root user (root bypasses permission checks): run the tests through scripts/as-test-user"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip("SKIPPED LOUDLY: " + msg)
-}
-
 // Once every log is renamed the logs are safe: a failure to compress an older
 // generation is a warning, and the instance starts.
 func TestStartGoesOnWhenOnlyCompressionFails(t *testing.T) {
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	fx.hooks.Compress = true
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "boot 3", "serial.1.log": "boot 1", "serial.2.log": "boot 2"})

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 func writeExecutable(t *testing.T, path, content string) {
@@ -126,7 +128,7 @@ func TestFindLimactlAcceptsAnotherGoProgram(t *testing.T) {
 	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
 	b, err := os.ReadFile(goCmd)
 	if err != nil {
-		t.Skipf("SKIPPED LOUDLY: no go command to copy as another Go program (%v)", err)
+		testutil.MissingPrerequisite(t, "the go command, to copy as another Go program: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "limactl")
 	writeExecutable(t, path, string(b))

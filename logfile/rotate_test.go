@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 var limaLogs = []string{"serial.log", "serialp.log", "serialv.log", "ha.stdout.log", "ha.stderr.log", "driver.stderr.log"}
@@ -51,7 +53,7 @@ func TestRotateBackupsButNoActiveLogPrunesNothing(t *testing.T) {
 // ignored it and the log was then overwritten by the VM start).
 func TestRotateStatErrorAbortsBeforeRenaming(t *testing.T) {
 	t.Run("EACCES on a directory without search permission", func(t *testing.T) {
-		requireNonRoot(t)
+		testutil.RequireNonRoot(t)
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "serial.log"), "boot 2")
 		writeFile(t, filepath.Join(dir, "serial.1.log"), "boot 1")

@@ -17,7 +17,7 @@ func TestReferenceDocsAreCurrent(t *testing.T) {
 	want := referenceDocs(newApp())
 	got, err := os.ReadFile(referenceFile)
 	require.NoError(t, err, "docs/limactl-logkeep.md is missing: run `make docs`")
-	assert.True(t, want == string(got), "docs/limactl-logkeep.md is out of date: run `make docs` and commit it")
+	assert.Equal(t, want, string(got), "docs/limactl-logkeep.md is out of date: run `make docs` and commit it")
 }
 
 // gen-docs (what `make docs` runs) prints the same whatever the environment.
