@@ -19,24 +19,11 @@ import (
 	"limactl-logkeep/internal/testutil"
 )
 
-// needsNonRoot skips loudly (fails in CI) when run as root, which reads any directory.
-func needsNonRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		return
-	}
-	msg := "needs a non-root user (root bypasses permission checks): run the tests through scripts/as-test-user"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip("SKIPPED LOUDLY: " + msg)
-}
-
 // Issue 20, item 3: one directory that cannot be read used to mean no bundle at all ("nothing
 // was written"). Now it is left out with a warning, listed in the manifest's skipped, and the
 // bundle holds everything else.
 func TestCollectSkipsWhatCannotBeReadAndStillWritesTheBundle(t *testing.T) {
-	needsNonRoot(t)
+	testutil.RequireNonRoot(t)
 	type setup func(t *testing.T, fx *fixture) (unreadable string)
 	chmod000 := func(t *testing.T, dir string) string {
 		require.NoError(t, os.Chmod(dir, 0))
@@ -110,7 +97,7 @@ func TestCollectSkipsWhatCannotBeReadAndStillWritesTheBundle(t *testing.T) {
 // An instance named on the command line whose only logs cannot be read still gives a bundle
 // (saying so), not "no logs found".
 func TestCollectOfAnUnreadableInstanceOnlyWritesWhatItCouldNotRead(t *testing.T) {
-	needsNonRoot(t)
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	parent := filepath.Dir(fx.set(t, "zz", "20260101T000000Z", map[string]string{"serial.log": "zz"}))
 	require.NoError(t, os.Chmod(parent, 0))

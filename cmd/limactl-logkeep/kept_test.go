@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // keptHome is a LIMA_HOME with instance vm and preserved sets of vm and of the
@@ -209,13 +211,7 @@ exit 3
 // Issue 20, item 3, at the command line: a preserved directory that cannot be read is left out
 // with a warning and the bundle is written; the exit status says so only with --strict.
 func TestCollectLeavesOutWhatItCannotReadAndStrictSaysSo(t *testing.T) {
-	if os.Geteuid() == 0 {
-		msg := "needs a non-root user (root reads a 000 directory): run the tests through scripts/as-test-user"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED LOUDLY: " + msg)
-	}
+	testutil.RequireNonRoot(t)
 	env, home := keptHome(t)
 	bad := filepath.Join(home, "_logkeep", "gone")
 	require.NoError(t, os.Chmod(bad, 0))
