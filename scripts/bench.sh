@@ -4,7 +4,7 @@
 # Not part of the test command. A full run takes about 10 minutes on 2 cores.
 #
 #   scripts/bench.sh [--quick] [SECTION...]
-#     SECTION: startup rotation history move lima collect (default: all of them, in that order)
+#     SECTION: startup rotation history move lima plugin collect (default: all of them, in that order)
 #     --quick  fewer runs and smaller sizes, to try the harness: the report goes to stdout only
 #     (so does the report of a run of only some sections: RESULTS.md always holds a whole run)
 #   env BENCH_DIR: disk directory for scratch files (default /var/tmp; must not be tmpfs)
@@ -24,11 +24,11 @@ sections=()
 for arg; do
 	case $arg in
 	--quick) quick=-quick ;;
-	startup | rotation | history | move | lima | collect) sections+=("$arg") ;;
-	*) sed -n '2,16s/^# \{0,1\}//p' "$0" >&2 && exit 2 ;;
+	startup | rotation | history | move | lima | plugin | collect) sections+=("$arg") ;;
+	*) awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/SPDX/ { sub(/^# ?/, ""); print }' "$0" >&2 && exit 2 ;;
 	esac
 done
-all=(startup rotation history move lima collect)
+all=(startup rotation history move lima plugin collect)
 partial=
 [ ${#sections[@]} -gt 0 ] && [ "${sections[*]}" != "${all[*]}" ] && partial=1
 [ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
@@ -135,7 +135,7 @@ began=$SECONDS
 for s in "${sections[@]}"; do
 	say "section $s ($((SECONDS - began)) s)"
 	case $s in
-	lima | collect) as_test_user "$s" ;;
+	lima | plugin | collect) as_test_user "$s" ;;
 	*) section "$s" ;;
 	esac
 done
