@@ -139,8 +139,13 @@ for s in "${sections[@]}"; do
 	*) section "$s" ;;
 	esac
 done
-say "profiles ($((SECONDS - began)) s)"
-profiles
+# The profiles are of rotation and moves: a run without those sections takes none.
+case " ${sections[*]} " in
+*" rotation "* | *" move "*)
+	say "profiles ($((SECONDS - began)) s)"
+	profiles
+	;;
+esac
 out=${LOGKEEP_BENCH_OUT:-bench/RESULTS.md}
 [ -z "$quick$partial" ] || out=/dev/stdout # a quick or partial run never replaces RESULTS.md
 "$tools/logkeep-bench" report -results "$results" -out "$out" -findings bench/FINDINGS.md -extra "$extra"
