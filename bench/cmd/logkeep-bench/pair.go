@@ -38,6 +38,9 @@ type pair struct {
 	// RSSRuns is how many untimed runs under GNU time each side's peak RSS is the median of
 	// (default 1).
 	RSSRuns int
+	// Alternate runs the pair A, B, B, A, A, B, ... instead of A, B, A, B, ..., so that neither
+	// side always runs first: for ratios so close to 1 that running first or second shows.
+	Alternate bool
 }
 
 // sample is one timed run: its wall-clock time and the CPU time (user + system) it used.
@@ -142,10 +145,18 @@ func (p pair) measure() (result, error) {
 	}
 	res := result{ID: p.ID, Title: p.Title, Limit: p.Limit, Bytes: p.Bytes, CPULimit: p.CPULimit, RSSWithin: p.RSSWithin, RSSRuns: p.RSSRuns,
 		ALabel: p.A.Label, BLabel: p.B.Label, ACmd: shellJoin(p.A), BCmd: shellJoin(p.B)}
-	fmt.Fprintf(os.Stderr, "== %s: %d warm-up + %d runs each, interleaved\n", p.Title, p.Warmup, p.Runs)
+	how := "A, B, A, B, ..."
+	if p.Alternate {
+		how = "A, B, B, A, ..."
+	}
+	fmt.Fprintf(os.Stderr, "== %s: %d warm-up + %d runs each, interleaved %s\n", p.Title, p.Warmup, p.Runs, how)
 	for i := -p.Warmup; i < p.Runs; i++ {
-		for j, s := range []side{p.A, p.B} {
-			smp, err := s.run()
+		order := []int{0, 1}
+		if p.Alternate && i%2 != 0 {
+			order = []int{1, 0}
+		}
+		for _, j := range order {
+			smp, err := []side{p.A, p.B}[j].run()
 			if err != nil {
 				return res, err
 			}
