@@ -67,7 +67,7 @@ shm=$(mktemp -d /dev/shm/logkeep-bench.XXXXXX)
 trap 'rm -rf "$shm"; [ -n "${BENCH_KEEP_WORK:-}" ] && say "kept $work" || rm -rf "$work"' EXIT
 chmod 0755 "$work" "$shm"
 tools=$work/tools
-for t in logkeep-bench mover empty execonly nolima; do
+for t in logkeep-bench mover empty execonly nolima discover; do
 	CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags "-s -w" -o "$tools/$t" "./bench/cmd/$t"
 done
 results=$work/results.jsonl

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // plugin is target 7, run as the non-root test user (limactl refuses root): what installing
@@ -19,7 +20,8 @@ import (
 // prefix without it; the layout before it (the program in bin, libexec/lima and lib/lima) and the
 // program on one scanned path only (the Windows layout) against the same, for reference; and what
 // the plugin entry, a sh script, adds to `limactl-logkeep --version` and to `limactl logkeep
-// --version` over running the program directly.
+// --version` over running the program directly. Lima's discovery alone is also timed in-process
+// in each layout (the discover helper), which no scheduling noise blurs.
 func plugin(e env) error {
 	if e.Limactl == "" {
 		return fmt.Errorf("-limactl (Lima's real limactl) is required")
@@ -88,6 +90,9 @@ func plugin(e env) error {
 		pair{ID: "install-plugin-call-earlier", Title: "7. the plugin call: limactl logkeep --version, this layout vs the earlier one (limactl runs the program found in bin)",
 			A: plugin("limactl logkeep --version", "entry"), B: plugin("limactl logkeep --version, earlier layout", "earlier"), Runs: e.runs(41), Warmup: 3},
 	)
+	if err := discovery(e, prefix); err != nil {
+		return err
+	}
 	results, err := measureAll(e.Results, pairs...)
 	if err != nil {
 		return err
@@ -101,6 +106,46 @@ func plugin(e env) error {
 		}
 	}
 	return nil
+}
+
+// discovery records how long Lima 2.2's own plugin discovery (pkg/plugins.Discover, run at every
+// limactl start) takes in each layout, timed inside the process by the discover helper, so that
+// process start-up and scheduling add no noise: the layouts in turn, runs times each.
+func discovery(e env, prefix map[string]string) error {
+	layouts := []string{"without", "entry", "earlier", "onepath"}
+	took := map[string][]float64{}
+	found := map[string]string{}
+	runs := e.runs(41)
+	for i := -3; i < runs; i++ {
+		for _, name := range layouts {
+			cmd := exec.Command(filepath.Join(e.Tools, "discover"), filepath.Join(prefix[name], "bin", "limactl"))
+			cmd.Env = append(os.Environ(), "PATH="+filepath.Join(prefix[name], "bin")+":/usr/bin:/bin")
+			out, err := cmd.Output()
+			if err != nil {
+				return fmt.Errorf("discover in %s: %w", name, err)
+			}
+			var ns float64
+			var n string
+			if _, err := fmt.Sscan(string(out), &ns, &n); err != nil {
+				return fmt.Errorf("discover in %s printed %q: %w", name, out, err)
+			}
+			if i >= 0 {
+				took[name] = append(took[name], ns)
+				found[name] = n
+			}
+		}
+	}
+	base := median(took["without"])
+	var b strings.Builder
+	fmt.Fprintf(&b, "   median of %d runs each, in-process (no start-up), PATH the prefix's bin, /usr/bin and /bin:\n", runs)
+	label := map[string]string{"without": "without logkeep", "entry": "logkeep installed (the entry)",
+		"earlier": "the earlier layout", "onepath": "the program in bin only"}
+	for _, name := range layouts {
+		m := median(took[name])
+		fmt.Fprintf(&b, "   %-30s %8.3f ms  (%+.3f ms; %s plugin found)\n", label[name], m/1e6, (m-base)/1e6, found[name])
+	}
+	return record(e.Results, result{ID: "install-discovery", Title: "7. Lima 2.2's plugin discovery alone (pkg/plugins.Discover) in each layout",
+		Text: b.String()})
 }
 
 // earlierLayout puts into prefix what `make install` installed before the plugin entry: the
