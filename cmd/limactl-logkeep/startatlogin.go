@@ -103,6 +103,11 @@ func serviceBoots() (hooks.ServiceBoots, error) {
 	if err != nil {
 		return hooks.ServiceBoots{}, fmt.Errorf("cannot find the path of this program: %w", err)
 	}
+	// The program's own path, as Linux gives it: elsewhere os.Executable may give the path it
+	// was run by, such as the plugin entry's <prefix>/lib/lima/../../libexec/limactl-logkeep/...
+	if resolved, err := filepath.EvalSymlinks(self); err == nil {
+		self = resolved
+	}
 	if limaadapter.IsShimName(filepath.Base(self)) {
 		return hooks.ServiceBoots{}, fmt.Errorf("run it as limactl-logkeep (or limactl logkeep), not through the limactl shim %s", self)
 	}

@@ -4,7 +4,7 @@
 // each pair run interleaved in one process on one machine, and writes bench/RESULTS.md. It is run
 // by scripts/bench.sh (make bench), which builds it and the programs it needs; see bench/doc.go.
 //
-//	logkeep-bench SECTION [flags]    SECTION: rotation, history, move, startup, lima, collect, boots
+//	logkeep-bench SECTION [flags]    SECTION: rotation, history, move, startup, lima, plugin, collect, boots
 //	logkeep-bench report [flags]     RESULTS.md from the results file
 package main
 
@@ -33,7 +33,7 @@ var display = strings.NewReplacer() // shortens paths in shown command lines
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: logkeep-bench rotation|history|move|startup|lima|collect|boots|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: logkeep-bench rotation|history|move|startup|lima|plugin|collect|boots|report [flags]")
 		os.Exit(2)
 	}
 	section := os.Args[1]
@@ -77,6 +77,8 @@ func main() {
 		err = startup(e)
 	case "lima":
 		err = lima(e)
+	case "plugin":
+		err = plugin(e)
 	case "collect":
 		err = collect(e)
 	case "boots":
