@@ -94,9 +94,9 @@ func (h Hooks) RotateBeforeBoot(ctx context.Context, name string) error {
 		h.Log.Warn(err)
 		return nil
 	case errors.Is(err, ErrRunning):
-		return fmt.Errorf("%w, started outside the service manager: not booting it again (stop it with limactl stop %s, then restart the service)", err, name)
+		return fmt.Errorf("%w, started outside the service manager (Hint: limactl stop %s, then restart the service)", err, name)
 	case err != nil:
-		return fmt.Errorf("%w\n%w: the service manager will not boot instance %q, because booting would delete its logs; fix the cause", err, ErrNotStarted, name)
+		return fmt.Errorf("%w: %w", ErrNotStarted, err)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 		}
 		out, err := limaadapter.LaunchdThroughLogkeep(plist, s.Logkeep, h.bootOptions())
 		if err != nil {
-			return nil, path, fmt.Errorf("%s: %w: run `limactl start-at-login %s` to rewrite it", path, err, name)
+			return nil, path, fmt.Errorf("%s: %w (Hint: run limactl start-at-login %s to rewrite it)", path, err, name)
 		}
 		return out, path, nil
 	}
@@ -183,7 +183,7 @@ ExecStartPre=%s
 // notRegistered is the error for an instance name whose start-at-login entry,
 // path, Lima has not written.
 func notRegistered(name, path string) error {
-	return fmt.Errorf("instance %q: %w (no %s): run `limactl start-at-login %s` first", name, ErrNotRegistered, path, name)
+	return fmt.Errorf("instance %q: %w (no %s) (Hint: run limactl start-at-login %s first)", name, ErrNotRegistered, path, name)
 }
 
 // readPlist reads Lima's launchd agent of the instance name.

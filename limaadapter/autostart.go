@@ -94,7 +94,7 @@ func UnitExecStart(path string) (string, error) {
 			return strings.Trim(words[0], `"`), nil
 		}
 	}
-	return "", fmt.Errorf("%s has no ExecStart= line: is it Lima's unit? Run `limactl start-at-login` again to rewrite it", path)
+	return "", fmt.Errorf("%s has no ExecStart= line, so it is not Lima's unit (Hint: run limactl start-at-login again to rewrite it)", path)
 }
 
 // SystemdQuote quotes word for a systemd unit setting where systemd expands

@@ -13,8 +13,13 @@ import (
 )
 
 // ErrNoInstance means the instance does not exist (its lima.yaml is missing).
-// It wraps os.ErrNotExist.
-var ErrNoInstance = fmt.Errorf("instance does not exist: %w", os.ErrNotExist)
+// It wraps os.ErrNotExist, and says "instance does not exist" alone.
+var ErrNoInstance error = noInstance{}
+
+type noInstance struct{}
+
+func (noInstance) Error() string { return "instance does not exist" }
+func (noInstance) Unwrap() error { return os.ErrNotExist }
 
 // Lima's words for the two states limactl-logkeep acts on (store.StatusRunning
 // and store.StatusStopped); `limactl list` may also say "Broken" or others.

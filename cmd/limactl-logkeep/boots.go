@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -244,22 +243,6 @@ func setsTable(w io.Writer, sets []history.Set) error {
 			humanSize(s.Size), s.Path)
 	}
 	return tw.Flush()
-}
-
-// exitFor turns an error of the history package into an exit: status 1 with the
-// message, or nil.
-func exitFor(err error) error {
-	if err == nil {
-		return nil
-	}
-	var exit cli.ExitCoder
-	if errors.As(err, &exit) {
-		return err
-	}
-	if errors.Is(err, history.ErrHasPreserved) {
-		return cli.Exit(err.Error()+": limactl logkeep preserved INSTANCE", 1)
-	}
-	return cli.Exit(err.Error(), 1)
 }
 
 // humanSize formats a byte count as `limactl list` shows disk sizes: "512B", "1.5KiB", "3.25MiB".
