@@ -77,11 +77,30 @@ var messageCalls = map[string]bool{"fmt.Errorf": true, "errors.New": true, "cli.
 
 var loggerMethods = []string{"Warn", "Warnf", "Warning", "Warningf", "Error", "Errorf", "Info", "Infof", "Fatal", "Fatalf", "Debug", "Debugf", "Print", "Printf"}
 
-// sourceMessages returns the messages in the non-test Go files under root, but
-// for bench, scripts, internal and testdata directories.
+// sourceMessages returns the messages in the sources walkSources reads.
 func sourceMessages(t *testing.T, root string) []message {
 	t.Helper()
 	var msgs []message
+	walkSources(t, root, func(fset *token.FileSet, file *ast.File) {
+		ast.Inspect(file, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if name, ok := messageCall(call); ok && len(call.Args) > 0 {
+					if text, ok := literalText(call.Args[0]); ok && text != "" {
+						msgs = append(msgs, message{pos: fset.Position(call.Pos()).String(), call: name, text: text})
+					}
+				}
+			}
+			return true
+		})
+	})
+	return msgs
+}
+
+// walkSources parses each non-test Go file under root, but for those in
+// testdata and hidden directories and in bench, scripts and internal at the
+// root, and calls visit with it.
+func walkSources(t *testing.T, root string, visit func(*token.FileSet, *ast.File)) {
+	t.Helper()
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -94,23 +113,12 @@ func sourceMessages(t *testing.T, root string) []message {
 			return nil
 		}
 		file, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
+		if err == nil {
+			visit(fset, file)
 		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if name, ok := messageCall(call); ok && len(call.Args) > 0 {
-					if text, ok := literalText(call.Args[0]); ok && text != "" {
-						msgs = append(msgs, message{pos: fset.Position(call.Pos()).String(), call: name, text: text})
-					}
-				}
-			}
-			return true
-		})
-		return nil
+		return err
 	})
 	require.NoError(t, err)
-	return msgs
 }
 
 // skipDir returns filepath.SkipDir for the directories whose sources are not
