@@ -196,7 +196,7 @@ func (h Hooks) warnNotPreserved(inv limaadapter.Invocation) {
 		return
 	}
 	h.Log.WithField("instances", names).Warnf("Cannot tell which instance limactl %s removes (an unknown flag?), so no logs were kept "+
-		"(Hint: to keep them, first run limactl logkeep collect %s -o FILE.tar.gz)", inv.Command, strings.Join(names, " "))
+		"(Hint: first run limactl logkeep collect %s -o FILE.tar.gz)", inv.Command, strings.Join(names, " "))
 }
 
 // execDelete hands the delete line argv, which names the instances names (nil

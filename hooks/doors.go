@@ -104,5 +104,5 @@ func (h Hooks) warnAtRisk(line limaadapter.BootLine) {
 		return
 	}
 	h.Log.WithField("instances", names).Warnf("Cannot tell which instance limactl %s boots (an unknown flag?), so no logs were rotated "+
-		"(Hint: to keep them, first run limactl logkeep rotate %s)", line.Command, strings.Join(names, " "))
+		"(Hint: first run limactl logkeep rotate %s)", line.Command, strings.Join(names, " "))
 }
