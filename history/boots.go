@@ -3,30 +3,12 @@ package history
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"limactl-logkeep/logfile"
 )
-
-// File is one kept file.
-type File struct {
-	Name       string    // file name in its directory: "serial.2.log.gz"
-	Log        string    // the log it belongs to: "serial", "ha.stderr"; "" for lima.yaml
-	Path       string    // absolute or as given by the Store
-	Size       int64     // bytes on disk (compressed size for a ".gz")
-	Modified   time.Time // modification time
-	Compressed bool      // a ".log.gz" generation, read through gunzip
-}
-
-// newFile describes the file name in dir, of size bytes, last modified at modified, and read
-// through gunzip when compressed; Log is the log it belongs to (logOf).
-func newFile(dir, name string, size int64, modified time.Time, compressed bool) File {
-	return File{Name: name, Log: logOf(name), Path: filepath.Join(dir, name), Size: size,
-		Modified: modified, Compressed: compressed}
-}
 
 // Boot is the logs of one boot of an instance.
 //

@@ -81,22 +81,10 @@ func (s Store) plan(opts CollectOptions, m *Manifest, warn func(string)) ([]item
 			warn("left out of the bundle: " + err.Error())
 		}
 	}
-	names := opts.Instances
-	if err := s.ValidNames(names); err != nil {
-		return nil, nil, err
-	}
-	explicit := len(names) > 0
-	preserved, err := s.preservedNames()
-	logsDirOK := err == nil
+	explicit := len(opts.Instances) > 0
+	names, logsDirOK, err := s.collectNames(opts.Instances, skip)
 	if err != nil {
-		skip(s.LogsDir, err)
-	}
-	if !explicit {
-		existing, err := s.instanceNames()
-		if err != nil {
-			return nil, nil, err
-		}
-		names = slices.Compact(slices.Sorted(slices.Values(append(existing, preserved...))))
+		return nil, nil, err
 	}
 	var items []item
 	var planned []plannedInstance
@@ -126,6 +114,28 @@ func (s Store) plan(opts CollectOptions, m *Manifest, warn func(string)) ([]item
 		return nil, nil, fmt.Errorf("%w: no instance has logs and there are no preserved sets in %s", ErrNotFound, s.LogsDir)
 	}
 	return items, planned, nil
+}
+
+// collectNames returns the instances a bundle collects: names, once they are
+// valid, or when none are named every instance and every one with preserved
+// sets, sorted. logsDirOK is false when the logs directory cannot be read (it
+// is told to skip).
+func (s Store) collectNames(names []string, skip func(string, error)) (_ []string, logsDirOK bool, _ error) {
+	if err := s.ValidNames(names); err != nil {
+		return nil, false, err
+	}
+	preserved, err := s.preservedNames()
+	if logsDirOK = err == nil; !logsDirOK {
+		skip(s.LogsDir, err)
+	}
+	if len(names) > 0 {
+		return names, logsDirOK, nil
+	}
+	existing, err := s.instanceNames()
+	if err != nil {
+		return nil, false, err
+	}
+	return slices.Compact(slices.Sorted(slices.Values(append(existing, preserved...)))), logsDirOK, nil
 }
 
 // planInstance lists the files of one instance, its active and rotated logs and configuration

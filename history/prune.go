@@ -74,7 +74,7 @@ func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
 			errs = append(errs, err)
 		}
 	}
-	return res, errors.Join(errs...)
+	return res, logfile.JoinErrors(errs...)
 }
 
 // pruneInstance prunes the sets of one instance under its lock.
@@ -117,7 +117,7 @@ func (s Store) pruneSets(name string, opts PruneOptions, now time.Time, res *Pru
 		}
 		res.Removed = append(res.Removed, set)
 	}
-	return errors.Join(errs...)
+	return logfile.JoinErrors(errs...)
 }
 
 // selected reports whether set, the i-th oldest of n, is selected by every

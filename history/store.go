@@ -4,12 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
-
-	"limactl-logkeep/logfile"
 )
 
 // ErrNotFound means the logs asked for do not exist: no instance directory, no
@@ -53,17 +49,6 @@ type Store struct {
 	// AgentLog is the short name of the log whose end collect's summary shows next to the
 	// console's for a boot in trouble ("ha.stderr"); "" for none.
 	AgentLog string
-}
-
-// logOf names the log a file of an instance or a preserved set belongs to:
-// "serial" for serial.log, serial.3.log and serial.3.log.gz, "" for any other
-// file (lima.yaml).
-func logOf(name string) string {
-	if g, ok := logfile.ParseGeneration(name); ok {
-		return g.Base
-	}
-	base, _ := logfile.ActiveBase(name)
-	return base
 }
 
 // nowOr returns t, or time.Now() when t is zero: the default of the options'
@@ -127,21 +112,4 @@ func (s Store) preservedNames() ([]string, error) {
 		}
 	}
 	return names, nil
-}
-
-// statFile describes the regular file name in dir for a listing, Compressed when
-// its name ends in ".gz" (as logfile.OpenLog decides); ok is false for a missing
-// or non-regular file.
-func statFile(dir, name string) (File, bool, error) {
-	path := filepath.Join(dir, name)
-	fi, err := os.Lstat(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return File{}, false, nil
-	} else if err != nil {
-		return File{}, false, fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return File{}, false, nil
-	}
-	return newFile(dir, name, fi.Size(), fi.ModTime(), strings.HasSuffix(name, ".gz")), true, nil
 }

@@ -348,9 +348,10 @@ func TestDeleteKeepLogsWarnsAboutALineItCannotParse(t *testing.T) {
 		}
 		require.NoError(t, err)
 		assert.Equal(t, [][]string{tc.inv.Argv()}, fx.lima.execs, "the line goes to limactl unchanged")
-		assert.Equal(t, tc.warns, strings.Contains(log.String(), `preserved nothing: if it removes \"vm\", Lima deletes its logs`), "%q: %s", tc.inv.Argv(), log.String())
+		assert.Equal(t, tc.warns, strings.Contains(log.String(), `so no logs were kept`), "%q: %s", tc.inv.Argv(), log.String())
 		if tc.warns {
 			assert.Contains(t, log.String(), "limactl logkeep collect vm -o")
+			assert.Contains(t, log.String(), `instances="[vm]"`)
 		}
 		assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")), "nothing is moved")
 	}

@@ -77,17 +77,16 @@ func (h Hooks) rotateBeforeDoor(ctx context.Context, line limaadapter.BootLine) 
 		return nil
 	case errors.Is(err, ErrNotStopped):
 		if line.Command != "shell" {
-			h.Log.Warnf("%v: its logs were not rotated, and `limactl %s` may delete them if it boots it; to keep them, stop it (limactl stop -f %s), run `limactl logkeep rotate %s`, then try again",
-				err, line.Command, line.Instance, line.Instance)
+			h.Log.WithField("instance", line.Instance).WithError(err).Warnf("Logs not rotated: limactl %s deletes them if it boots the instance "+
+				"(Hint: to keep them, limactl stop -f %s && limactl logkeep rotate %s)", line.Command, line.Instance, line.Instance)
 		}
 		return nil
 	case errors.Is(err, logfile.ErrHousekeeping):
 		h.Log.Warn(err)
 		return nil
 	}
-	return fmt.Errorf("%w\nNothing was run, because `limactl %s` may boot instance %q, which would delete its logs. "+
-		"Fix the cause and try again, or run the line with --start=false, or with the real limactl to let Lima delete them",
-		err, line.Command, line.Instance)
+	return fmt.Errorf("not running limactl %s, which may boot instance %q: %w "+
+		"(Hint: run it with --start=false, or with the real limactl to let Lima delete the logs)", line.Command, line.Instance, err)
 }
 
 // warnAtRisk prints one line saying that the wrapper cannot tell which instance
@@ -104,6 +103,6 @@ func (h Hooks) warnAtRisk(line limaadapter.BootLine) {
 	if len(names) == 0 {
 		return
 	}
-	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` boots (a flag it does not know?), so it rotated nothing: if it boots %s, Lima deletes the last boot's logs; to keep them, stop here and run `limactl logkeep rotate %s` first",
-		line.Command, quotedOr(names), strings.Join(names, " "))
+	h.Log.WithField("instances", names).Warnf("Cannot tell which instance limactl %s boots (an unknown flag?), so no logs were rotated "+
+		"(Hint: first run limactl logkeep rotate %s)", line.Command, strings.Join(names, " "))
 }

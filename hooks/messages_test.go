@@ -45,7 +45,8 @@ func TestRotateAndPreserveMessagesReadRight(t *testing.T) {
 	text := out.String()
 	assert.Contains(t, text, "generation 3 (1 file)")
 	assert.NotContains(t, text, "(1 files)")
-	assert.Contains(t, text, "Left serialv.log of instance")
+	assert.Contains(t, text, "Left serialv.log alone")
+	assert.Contains(t, text, "instance=vm")
 	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
 		assert.LessOrEqual(t, strings.Count(line, "alone"), 1, "said twice: %s", line)
 	}

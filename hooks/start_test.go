@@ -61,6 +61,7 @@ func TestStartBrokenInstanceIsNotStarted(t *testing.T) {
 	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{})
 	require.ErrorIs(t, err, ErrNotStopped)
 	assert.ErrorIs(t, err, ErrNotStarted)
+	assert.EqualError(t, err, `instance not started: failed to rotate the logs of instance "vm": its status is "Broken": instance is not stopped`)
 	assert.Empty(t, fx.lima.execs)
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
 }
@@ -88,6 +89,7 @@ func TestStartStatErrorDoesNotStartTheVM(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, os.ErrPermission)
 	assert.Contains(t, err.Error(), "serial.log")
+	assert.NotContains(t, err.Error(), "\n")
 	assert.ErrorIs(t, err, ErrNotStarted)
 	assert.NotEqual(t, 0, status)
 	assert.Empty(t, fx.lima.execs, "the VM must not be started")

@@ -200,7 +200,7 @@ func TestRotateBeforeBoot(t *testing.T) {
 	err := fx.hooks.RotateBeforeBoot(ctx, "vm9")
 	assert.ErrorIs(t, err, limaadapter.ErrNoInstance)
 	assert.ErrorIs(t, err, ErrNotStarted)
-	assert.ErrorContains(t, err, `will not boot instance "vm9"`)
+	assert.ErrorContains(t, err, `instance not started: failed to rotate the logs of instance "vm9": instance does not exist`)
 }
 
 // Deleting through the wrapper removes the drop-in, only once limactl's delete

@@ -200,3 +200,13 @@ func TestLaunchdThroughLogkeepRefusesOtherPlists(t *testing.T) {
 		assert.ErrorContains(t, err, "cannot read the plist", broken)
 	}
 }
+
+// The drop-in sets LIMA_HOME for the service and runs the rotation first, every
+// word quoted for systemd: % doubled everywhere, $ doubled in arguments.
+func TestSystemdDropIn(t *testing.T) {
+	got := string(SystemdDropIn("vm1", "/h/100%", "/opt/log keep", "/opt/$lima/limactl", []string{"--max-backups=3", "--compress"}))
+	assert.Contains(t, got, "# lima-vm@vm1.service (each Restart=on-failure retry too)")
+	assert.Contains(t, got, "\n[Service]\nEnvironment=\"LIMA_HOME=/h/100%%\"\n")
+	assert.Contains(t, got, "\nExecStartPre=\"/opt/log keep\" \"--limactl=/opt/$$lima/limactl\" \"--max-backups=3\" \"--compress\" start-at-login --before-boot vm1\n")
+	assert.Contains(t, got, "start-at-login --enabled=false vm1\n")
+}

@@ -52,7 +52,7 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 	if explicit != "" {
 		path, err := checkLimactl(explicit)
 		if err != nil {
-			return "", fmt.Errorf("--limactl %s: %w; point it at Lima's limactl", explicit, err)
+			return "", fmt.Errorf("--limactl %s: %w", explicit, err)
 		}
 		return path, nil
 	}
@@ -63,7 +63,7 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 		if path, err := checkLimactl(env); err == nil {
 			return path, nil
 		} else if !errors.Is(err, ErrNotRealLimactl) {
-			return "", fmt.Errorf("LIMACTL=%s: %w; unset it or point it at Lima's limactl", env, err)
+			return "", fmt.Errorf("LIMACTL=%s: %w (Hint: unset it, or point it at Lima's limactl)", env, err)
 		}
 	}
 	for _, dir := range filepath.SplitList(getenv("PATH")) {
@@ -76,7 +76,7 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: no %q in PATH (shims skipped); install Lima, or give its path with --limactl or LIMACTL", ErrLimactlNotFound, command)
+	return "", fmt.Errorf("%w: no %q in PATH (shims skipped)", ErrLimactlNotFound, command)
 }
 
 // checkLimactl returns the absolute path of candidate if it is an executable

@@ -58,7 +58,7 @@ func TestFindLimactlOnlyShimsIsNotFound(t *testing.T) {
 
 	_, err := FindLimactl("", env(map[string]string{"PATH": dir, "LIMACTL": filepath.Join(dir, "limactl")}))
 	assert.ErrorIs(t, err, ErrLimactlNotFound)
-	assert.Contains(t, err.Error(), "--limactl")
+	assert.Contains(t, err.Error(), `no "limactl" in PATH`) // the CLI adds how to give one (--limactl)
 }
 
 func TestFindLimactlExplicitShimIsAnError(t *testing.T) {

@@ -95,7 +95,7 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 		return res, err
 	}
 	if errs := renameActive(dir, present, n, opts, o, &res); len(errs) > 0 || len(res.Renamed) == 0 {
-		return res, errors.Join(errs...)
+		return res, JoinErrors(errs...)
 	}
 	if err := housekeep(dir, bases, n, opts, o, &res); err != nil {
 		return res, fmt.Errorf("%w: %w", ErrHousekeeping, err)
@@ -169,7 +169,7 @@ func housekeep(dir string, bases map[string]int, newest int, opts RotateOptions,
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }
 
 // skip adds name to Skipped unless it is already there (pruning and compression both look at
@@ -241,5 +241,5 @@ func prune(dir string, bases map[string]int, keep int, o ops, res *RotateResult)
 			res.Pruned = append(res.Pruned, g.String())
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }

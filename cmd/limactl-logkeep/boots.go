@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/docker/go-units"
 	"github.com/urfave/cli/v2"
 
 	"limactl-logkeep/history"
@@ -100,19 +97,6 @@ Examples:
 	}
 }
 
-// printJSON writes v indented, with an empty array rather than null.
-func printJSON[T any](w io.Writer, v []T) error {
-	if v == nil {
-		v = []T{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// timeFormat is how tables show times, in the local time zone.
-const timeFormat = "2006-01-02 15:04:05"
-
 // bootsTable writes one row per boot and, below a boot with errors, a line with them
 // shortened, starting under its OUTCOME.
 func bootsTable(w io.Writer, boots []history.Boot) error {
@@ -187,80 +171,3 @@ func shorten(s string, n int) string {
 	}
 	return s
 }
-
-func preservedCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "preserved",
-		Usage:     "list the preserved sets of logs (deleted or reset instances)",
-		ArgsUsage: "[INSTANCE...]",
-		Description: `Lists the sets 'delete' and 'factory-reset' kept with --keep-logs or RDD_KEEP_LOGS,
-in <logs-dir>/<instance>/<UTC time>: instance, when it was preserved, number of files,
-total size and path. Without INSTANCE, every instance's sets.
-
-JSON (--json): an array, by instance then time, of objects with the fields
-   instance  string
-   name      string: the set's directory name, <UTC YYYYMMDDTHHMMSSZ>[.K]
-   time      string: when it was preserved, RFC 3339 in UTC
-   path      string: the set's directory
-   size      number: bytes on disk
-   files     array of {name, log, path, size, modified, compressed} as in 'boots'
-             (log is "" for lima.yaml)
-
-Examples:
-   limactl logkeep preserved
-   limactl logkeep preserved myvm --json`,
-		Flags:        []cli.Flag{jsonFlag()},
-		BashComplete: completeInstances(true),
-		Action: func(c *cli.Context) error {
-			args, ok, err := positionalArgs(c)
-			if !ok || err != nil {
-				return err
-			}
-			store, err := newStore(c)
-			if err != nil {
-				return err
-			}
-			sets, err := store.Sets(args)
-			if err != nil {
-				return exitFor(err)
-			}
-			if c.Bool("json") {
-				return printJSON(os.Stdout, sets)
-			}
-			if len(sets) == 0 {
-				fmt.Printf("No preserved logs in %s.\n", store.LogsDir)
-				return nil
-			}
-			return setsTable(os.Stdout, sets)
-		},
-	}
-}
-
-func setsTable(w io.Writer, sets []history.Set) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "INSTANCE\tPRESERVED\tFILES\tSIZE\tPATH")
-	for _, s := range sets {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Instance, s.Time.Local().Format(timeFormat), len(s.Files),
-			humanSize(s.Size), s.Path)
-	}
-	return tw.Flush()
-}
-
-// exitFor turns an error of the history package into an exit: status 1 with the
-// message, or nil.
-func exitFor(err error) error {
-	if err == nil {
-		return nil
-	}
-	var exit cli.ExitCoder
-	if errors.As(err, &exit) {
-		return err
-	}
-	if errors.Is(err, history.ErrHasPreserved) {
-		return cli.Exit(err.Error()+": limactl logkeep preserved INSTANCE", 1)
-	}
-	return cli.Exit(err.Error(), 1)
-}
-
-// humanSize formats a byte count as `limactl list` shows disk sizes: "512B", "1.5KiB", "3.25MiB".
-func humanSize(n int64) string { return units.BytesSize(float64(n)) }

@@ -176,7 +176,7 @@ func TestLogsRefusesWhatItCannotDo(t *testing.T) {
 		{[]string{"logs", "vm", "-b", "7"}, 1, "generations 1, 2"},
 		{[]string{"logs", "vm", "-b", "last"}, 2, "--boot \"last\": not a boot: use 0 (newest), -1, -2, ..., a generation number N >= 1, or an outcome such as failed; the outcomes are failed, degraded, ready, running, booting, unknown"},
 		{[]string{"logs", "vm", "-b", "1.5"}, 2, "--boot"},
-		{[]string{"logs", "vm", "-b", "failed"}, 1, "none of the 3 boots recorded is failed; list them with: limactl logkeep boots vm"},
+		{[]string{"logs", "vm", "-b", "failed"}, 1, "none of the 3 boots recorded is failed (Hint: limactl logkeep boots vm)"},
 		{[]string{"logs", "vm", "-f", "-b", "failed"}, 2, "leave out --boot"},
 		{[]string{"logs", "vm", "--file", "console"}, 2, "serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr"},
 		{[]string{"logs", "vm", "--file", "ha.stdout"}, 1, "has no ha.stdout log; it has: serial (choose one with --file)"},

@@ -147,14 +147,6 @@ func collectAction(c *cli.Context) error {
 	return nil
 }
 
-// plural returns one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // collectOutput returns the absolute path of -o FILE, checking that it is not a
 // directory and, without --force, that it does not exist.
 func collectOutput(c *cli.Context) (string, error) {

@@ -9,21 +9,6 @@ import (
 	"limactl-logkeep/limaadapter"
 )
 
-// withHistory returns cmds and more followed by the commands that read and manage
-// kept logs, and lets every command that takes instance names complete them.
-func withHistory(cmds []*cli.Command, more ...*cli.Command) []*cli.Command {
-	all := append(append(cmds, more...), historyCommands()...)
-	for _, cmd := range all {
-		if cmd.BashComplete == nil && instanceCommands[cmd.Name] {
-			cmd.BashComplete = completeInstances(false)
-		}
-	}
-	return append(all, completionCommand(), docsCommand())
-}
-
-// instanceCommands take instance names as arguments.
-var instanceCommands = map[string]bool{"start": true, "restart": true, "delete": true, "factory-reset": true, "rotate": true}
-
 // historyCommands are boots, logs, preserved, collect and prune.
 func historyCommands() []*cli.Command {
 	return []*cli.Command{bootsCommand(), logsCommand(), preservedCommand(), collectCommand(), pruneCommand()}
@@ -97,9 +82,4 @@ func consoleBases(dir string) []string {
 		consoles[i] = limaadapter.LogBase(f)
 	}
 	return consoles
-}
-
-// jsonFlag is the --json flag of boots and preserved.
-func jsonFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "json", Usage: "print a JSON array (fields below) instead of a table"}
 }

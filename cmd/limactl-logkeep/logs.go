@@ -133,7 +133,7 @@ func parseLogsArgs(c *cli.Context) (logsRequest, error) {
 func printLog(c *cli.Context, req logsRequest, consoles []string, boots []history.Boot) error {
 	boot, err := history.Select(boots, req.sel)
 	if errors.Is(err, history.ErrNoBoot) {
-		return exitFor(fmt.Errorf("instance %q: %w; list them with: limactl logkeep boots %s", req.name, err, req.name))
+		return exitFor(fmt.Errorf("instance %q: %w (Hint: limactl logkeep boots %s)", req.name, err, req.name))
 	} else if err != nil {
 		return exitFor(fmt.Errorf("instance %q: %w", req.name, err))
 	}
