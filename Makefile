@@ -16,31 +16,22 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -tags urfave_cli_no_docs -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/limactl-logkeep
 
-# Installs the plugin where Lima >= 2 finds it (<prefix>/bin next to limactl,
-# <prefix>/libexec/lima, and <prefix>/lib/lima where Homebrew's Lima looks) and the
-# drop-in shim as <prefix>/libexec/limactl-logkeep/limactl: the program itself under
-# the name limactl (a symlink; a copy named limactl.exe on Windows), which then acts
-# as `limactl-logkeep wrap`. Put that directory first on PATH to send every limactl
-# command through limactl-logkeep. It replaces the sh script (scripts/limactl) that
-# earlier versions installed there.
+# Installs into $(DESTDIR)$(PREFIX) the layout of the release archives (scripts/install.sh says
+# which file goes where and why): a small sh entry <prefix>/bin/limactl-logkeep, also in
+# <prefix>/libexec/lima and <prefix>/lib/lima, where Lima >= 2 finds the plugin `limactl logkeep`
+# and reads its description; the program in <prefix>/libexec/limactl-logkeep/bin, where Lima
+# does not look (it reads every limactl-* file on its plugin paths whole at each start); the
+# drop-in wrapper <prefix>/libexec/limactl-logkeep/limactl, a link to the program that acts as
+# `limactl-logkeep wrap` (put that directory first on PATH); completion scripts, README, LICENSE.
+# It replaces every file of an earlier layout. On Windows (GOEXE .exe) the program is the plugin
+# bin/limactl-logkeep.exe and the wrapper a copy, limactl.exe.
 EXE := $(shell $(GO) env GOEXE)
-SHIMDIR := $(DESTDIR)$(PREFIX)/libexec/limactl-logkeep
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/lima $(DESTDIR)$(PREFIX)/lib/lima $(SHIMDIR)
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/limactl-logkeep$(EXE)
-	ln -sf ../../bin/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep$(EXE)
-	ln -sf ../../bin/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep$(EXE)
-	rm -f $(SHIMDIR)/limactl-logkeep $(SHIMDIR)/limactl$(EXE)
-ifeq ($(EXE),.exe)
-	install -m 0755 $(BIN) $(SHIMDIR)/limactl.exe
-else
-	ln -s ../../bin/limactl-logkeep $(SHIMDIR)/limactl
-endif
+	scripts/install.sh $(if $(EXE),--windows) $(BIN) "$(DESTDIR)$(PREFIX)"
 
+# Removes every file `make install` (this version or an earlier one) put into $(DESTDIR)$(PREFIX).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/libexec/lima/limactl-logkeep$(EXE) $(DESTDIR)$(PREFIX)/lib/lima/limactl-logkeep$(EXE)
-	rm -f $(SHIMDIR)/limactl$(EXE) $(SHIMDIR)/limactl-logkeep
-	-rmdir $(SHIMDIR)
+	scripts/install.sh --uninstall "$(DESTDIR)$(PREFIX)"
 
 # Release archives for the five platforms and their SHA256SUMS in _artifacts/ (scripts/dist.sh).
 dist:

@@ -139,7 +139,7 @@ func checkSameFilesystem(home, logsDir string) error {
 		return fmt.Errorf("cannot compare the filesystems of %s and %s: %w", home, existing, err)
 	}
 	if !same {
-		return fmt.Errorf("logs directory %s is on another filesystem than Lima home %s: the agent keeps hard links there, so give a --logs-dir on the home's filesystem (default HOME/_logkeep)", logsDir, home)
+		return fmt.Errorf("logs directory %s is on another filesystem than Lima home %s: the agent keeps hard links there; give a --logs-dir on the home's filesystem", logsDir, home)
 	}
 	return nil
 }

@@ -521,38 +521,39 @@ func (k *keeper) commitOne(n int, inProgress bool) (made []string, renumbered in
 	}
 	var errs []error
 	for _, name := range names {
-		sfi := s.m[name]
-		dn, inDir := d.find(sfi)
-		switch {
-		case inDir && dn == name:
-			made = append(made, name)
-		case inDir && isActive(dn):
-			// It could not be moved aside at the signal. Still the last boot's when nothing was
-			// written to it since the new ha.stdout.log was made, or while the new boot's host
-			// agent (which starts the driver) is not up: renamed as the hooks rename it.
-			if !limaadapter.RecreatedAtStart(dn) && k.lastBoots(d.m[dn], inProgress) {
-				if err := logfile.RenameRegular(k.dpath(dn), k.dpath(name)); err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				made = append(made, name)
-				continue
-			}
-			k.log().Warnf("instance %q: %s was in use by the new boot before it could be set aside: it stays the active log", k.name, dn)
-			errs = append(errs, os.Remove(k.spath(name)))
-		case inDir:
-			// The directory has it under another generation name: follow it.
-			errs = append(errs, logfile.RenameRegular(k.spath(name), k.spath(dn)))
-		default:
-			if err := logfile.Link(k.spath(name), k.dpath(name)); err != nil {
-				errs = append(errs, err)
-				continue
-			}
+		ok, err := k.commitFile(name, s.m[name], d, inProgress)
+		if ok {
 			made = append(made, name)
 		}
+		errs = append(errs, err)
 	}
 	errs = append(errs, logfile.SyncDir(k.dir))
 	return made, 0, errors.Join(errs...)
+}
+
+// commitFile puts the store's pending generation link name (the file sfi) in the instance
+// directory d under the same name, and reports whether it is there now.
+func (k *keeper) commitFile(name string, sfi os.FileInfo, d files, inProgress bool) (bool, error) {
+	dn, inDir := d.find(sfi)
+	switch {
+	case inDir && dn == name:
+		return true, nil
+	case inDir && isActive(dn):
+		// It could not be moved aside at the signal. Still the last boot's when nothing was
+		// written to it since the new ha.stdout.log was made, or while the new boot's host
+		// agent (which starts the driver) is not up: renamed as the hooks rename it.
+		if !limaadapter.RecreatedAtStart(dn) && k.lastBoots(d.m[dn], inProgress) {
+			err := logfile.RenameRegular(k.dpath(dn), k.dpath(name))
+			return err == nil, err
+		}
+		k.log().Warnf("instance %q: %s was in use by the new boot before it could be set aside: it stays the active log", k.name, dn)
+		return false, os.Remove(k.spath(name))
+	case inDir:
+		// The directory has it under another generation name: follow it.
+		return false, logfile.RenameRegular(k.spath(name), k.spath(dn))
+	}
+	err := logfile.Link(k.spath(name), k.dpath(name))
+	return err == nil, err
 }
 
 // lastBoots reports whether the in-place log fi of the instance directory, the very file the store
@@ -695,10 +696,16 @@ func (k *keeper) retain() {
 			k.warn(os.Remove(k.spath(name)))
 		}
 	}
-	if k.s.KeepLogs {
-		return
+	if !k.s.KeepLogs {
+		k.pruneStore(d)
 	}
-	if s, err = readFiles(k.store); err != nil {
+}
+
+// pruneStore removes the store's links of generations older than the newest MaxBackups of the
+// store and the instance directory d together, unless d still holds them or they are pending.
+func (k *keeper) pruneStore(d files) {
+	s, err := readFiles(k.store)
+	if err != nil {
 		k.warn(err)
 		return
 	}

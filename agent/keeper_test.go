@@ -137,10 +137,7 @@ func TestInterruptedSignalJoinsItsGeneration(t *testing.T) {
 func TestLogTakenByTheNewBootStays(t *testing.T) {
 	k := testKeeper(t, true)
 	if _, ok := birthTime(k.dir); !ok {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the filesystem of %s records no birth time", k.dir)
-		}
-		t.Skipf("SKIPPED LOUDLY: the filesystem of %s records no birth time", k.dir)
+		testutil.MissingPrerequisite(t, "a filesystem that records birth times for %s (ext4, xfs, btrfs, tmpfs, APFS)", k.dir)
 	}
 	write(t, k.dpath("driver.stderr.log"), "boot 1\n")
 	write(t, k.dpath("ha.stdout.log"), "{}\n")
@@ -284,12 +281,7 @@ func TestFindWithoutFileIdentities(t *testing.T) {
 // A directory that cannot be written (permission denied) is an error the agent reports and
 // recovers from once it can: nothing is lost meanwhile.
 func TestPermissionFaultsLoseNothing(t *testing.T) {
-	if os.Geteuid() == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("running as root: permission faults cannot be produced (run through scripts/as-test-user)")
-		}
-		t.Skip("SKIPPED LOUDLY: running as root, permissions are not enforced")
-	}
+	testutil.RequireNonRoot(t)
 	k := testKeeper(t, false)
 	k.s.MaxBackups = 1
 	write(t, k.dpath("serial.log"), "boot 1")
@@ -384,9 +376,7 @@ func TestInstanceMovedOutOfTheHome(t *testing.T) {
 }
 
 func TestUnwritableLogsDirIsOneLine(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("SKIPPED LOUDLY: running as root, permissions are not enforced")
-	}
+	testutil.RequireNonRoot(t)
 	home := t.TempDir()
 	logs := filepath.Join(home, "_logkeep")
 	require.NoError(t, os.Mkdir(logs, 0o500))

@@ -18,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // hostile is a home path with what a service file must quote: a space, %, $, a quote, a
@@ -53,10 +55,7 @@ func TestSystemdUnit(t *testing.T) {
 	t.Run("systemd-analyze verify", func(t *testing.T) {
 		analyze, err := exec.LookPath("systemd-analyze")
 		if err != nil {
-			if os.Getenv("CI") == "true" && runtime.GOOS == "linux" {
-				t.Fatalf("systemd-analyze is missing: %v", err)
-			}
-			t.Skipf("SKIPPED LOUDLY: no systemd-analyze to verify the unit: %v", err)
+			testutil.MissingPrerequisite(t, "systemd-analyze, to verify the unit (Debian's systemd package): %v", err)
 		}
 		path := filepath.Join(t.TempDir(), UnitName)
 		require.NoError(t, os.WriteFile(path, []byte(unit), 0o644))

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // moveDirs returns a tmpfs source directory under /dev/shm and a destination directory on another
@@ -14,7 +16,7 @@ func moveDirs(b *testing.B) (src, dst string) {
 	b.Helper()
 	shm, err := os.MkdirTemp("/dev/shm", "logkeep-bench-")
 	if err != nil {
-		b.Skipf("SKIPPED LOUDLY: no /dev/shm to move from: %v", err)
+		testutil.MissingPrerequisite(b, "/dev/shm, to move from: %v", err)
 	}
 	b.Cleanup(func() { os.RemoveAll(shm) })
 	for _, parent := range []string{os.TempDir(), "/var/tmp"} {
@@ -27,6 +29,6 @@ func moveDirs(b *testing.B) (src, dst string) {
 			}
 		}
 	}
-	b.Skip("SKIPPED LOUDLY: no disk directory (os.TempDir and /var/tmp are tmpfs or unwritable)")
+	testutil.MissingPrerequisite(b, "a disk directory to move to (os.TempDir and /var/tmp are tmpfs or unwritable)")
 	return "", ""
 }

@@ -3,30 +3,12 @@ package history
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"limactl-logkeep/logfile"
 )
-
-// File is one kept file.
-type File struct {
-	Name       string    // file name in its directory: "serial.2.log.gz"
-	Log        string    // the log it belongs to: "serial", "ha.stderr"; "" for lima.yaml
-	Path       string    // absolute or as given by the Store
-	Size       int64     // bytes on disk (compressed size for a ".gz")
-	Modified   time.Time // modification time
-	Compressed bool      // a ".log.gz" generation, read through gunzip
-}
-
-// newFile describes the file name in dir, of size bytes, last modified at modified, and read
-// through gunzip when compressed; Log is the log it belongs to (logOf).
-func newFile(dir, name string, size int64, modified time.Time, compressed bool) File {
-	return File{Name: name, Log: logOf(name), Path: filepath.Join(dir, name), Size: size,
-		Modified: modified, Compressed: compressed}
-}
 
 // Boot is the logs of one boot of an instance.
 //
@@ -40,6 +22,7 @@ type Boot struct {
 	Last       time.Time // the newest modification time of its files
 	Size       int64     // sum of the files' sizes on disk
 	Files      []File    // in the order of Store.LogNames
+	Outcome    Outcome   // how it went; empty until Store.ReadOutcomes
 }
 
 // Current reports whether b is the active logs (not yet rotated).
@@ -91,21 +74,27 @@ func (s Store) bootsIn(dir string) ([]Boot, error) {
 	return boots, nil
 }
 
-// BootSelector picks one boot: by Index (0, -1, ...) or, when ByGeneration, by
-// generation number N.
+// BootSelector picks one boot: by Index (0, -1, ...), or when ByGeneration by
+// generation number N, or when Outcome is set the newest boot with that outcome.
 type BootSelector struct {
 	Index        int
 	Generation   int
 	ByGeneration bool
+	Outcome      string // "failed", ...: the newest boot whose Outcome.Result it is
 }
 
-// ErrBadSelector means a boot selector is not 0, a negative index or a generation.
-var ErrBadSelector = errors.New("not a boot: use 0 (newest), -1, -2, ... or a generation number N >= 1")
+// ErrBadSelector means a boot selector is not 0, a negative index, a generation or an outcome.
+var ErrBadSelector = errors.New("not a boot: use 0 (newest), -1, -2, ..., a generation number N >= 1, or an outcome such as failed")
 
-// ParseBootSelector parses "0", "-1", "-2", ... (an index) or "N" >= 1 (a
-// generation number).
+// ParseBootSelector parses "0", "-1", "-2", ... (an index), "N" >= 1 (a generation
+// number) or a word of lower-case letters (an outcome, "failed"; the caller checks
+// that it is one, and reads the outcomes before Select).
 func ParseBootSelector(s string) (BootSelector, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz") == "" {
+		return BootSelector{Outcome: s}, nil
+	}
+	n, err := strconv.Atoi(s)
 	if err != nil {
 		return BootSelector{}, fmt.Errorf("%q: %w", s, ErrBadSelector)
 	}
@@ -117,7 +106,10 @@ func ParseBootSelector(s string) (BootSelector, error) {
 
 // String gives the selector back as the user would write it.
 func (sel BootSelector) String() string {
-	if sel.ByGeneration {
+	switch {
+	case sel.Outcome != "":
+		return sel.Outcome
+	case sel.ByGeneration:
 		return strconv.Itoa(sel.Generation)
 	}
 	return strconv.Itoa(sel.Index)
@@ -126,8 +118,17 @@ func (sel BootSelector) String() string {
 // ErrNoBoot means the selected boot is not recorded. It wraps ErrNotFound.
 var ErrNoBoot = fmt.Errorf("%w: no such boot", ErrNotFound)
 
-// Select returns the boot sel picks among boots (as Boots returns them).
+// Select returns the boot sel picks among boots (as Boots returns them; with their
+// outcomes read for a selector by outcome).
 func Select(boots []Boot, sel BootSelector) (Boot, error) {
+	if sel.Outcome != "" {
+		for i := len(boots) - 1; i >= 0; i-- {
+			if boots[i].Outcome.Result == sel.Outcome {
+				return boots[i], nil
+			}
+		}
+		return Boot{}, fmt.Errorf("%w: none of the %d boots recorded is %s", ErrNoBoot, len(boots), sel.Outcome)
+	}
 	for _, b := range boots {
 		if (sel.ByGeneration && b.Generation == sel.Generation) || (!sel.ByGeneration && b.Index == sel.Index) {
 			return b, nil

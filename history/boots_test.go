@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,7 +138,7 @@ func TestParseBootSelectorAndSelect(t *testing.T) {
 	assert.Contains(t, err.Error(), "generations 3, 4, 5")
 	_, err = Select(nil, BootSelector{})
 	assert.ErrorIs(t, err, ErrNoBoot)
-	for _, in := range []string{"", "x", "-", "1.5", "current"} {
+	for _, in := range []string{"", "-", "1.5", "Failed", "fail-ed", "x1", "é"} {
 		_, err := ParseBootSelector(in)
 		assert.ErrorIs(t, err, ErrBadSelector, in)
 	}
@@ -158,20 +160,142 @@ func TestBootsJSONShape(t *testing.T) {
 		}
 		return k
 	}
-	assert.ElementsMatch(t, []string{"index", "generation", "current", "first_modified", "last_modified", "size", "files"}, keys(got[0]))
+	assert.ElementsMatch(t, []string{"index", "generation", "current", "firstModified", "lastModified", "size", "files",
+		"outcome", "errors", "errorsFrom", "startedAt", "runningAt", "endedAt", "endedBy", "secondsToRunning"}, keys(got[0]))
 	assert.Equal(t, float64(-3), got[0]["index"])
 	assert.Equal(t, float64(3), got[0]["generation"])
 	assert.Equal(t, false, got[0]["current"])
 	assert.Nil(t, got[3]["generation"], "the current boot has no generation")
 	assert.Contains(t, string(data), `"generation":null`)
 	assert.Equal(t, true, got[3]["current"])
-	assert.Equal(t, "2026-03-01T11:00:00Z", got[1]["first_modified"])
-	assert.Equal(t, "2026-03-01T11:01:00Z", got[1]["last_modified"])
+	assert.Equal(t, "2026-03-01T11:00:00Z", got[1]["firstModified"])
+	assert.Equal(t, "2026-03-01T11:01:00Z", got[1]["lastModified"])
+	assert.Equal(t, "", got[1]["outcome"], "outcomes not read")
+	assert.Equal(t, []any{}, got[1]["errors"])
+	assert.Nil(t, got[1]["startedAt"])
+	assert.Nil(t, got[1]["secondsToRunning"])
 	file := got[1]["files"].([]any)[0].(map[string]any)
 	assert.ElementsMatch(t, []string{"name", "log", "path", "size", "modified", "compressed"}, keys(file))
 	assert.Equal(t, map[string]any{"name": "serial.4.log", "log": "serial", "path": filepath.Join(dir, "serial.4.log"),
 		"size": float64(7), "modified": "2026-03-01T11:00:00Z", "compressed": false}, file)
 	assert.False(t, strings.Contains(string(data), "+0"), "times are UTC")
+}
+
+// fakeOutcomes is a Store.ReadOutcome that says a boot whose serial log contains "FAIL" failed
+// (with its content as the error) and any other ready; it records what it was asked.
+type fakeOutcomes struct {
+	mu         sync.Mutex
+	inProgress map[string]bool // serial file name -> inProgress asked
+}
+
+func (f *fakeOutcomes) read(files []File, inProgress bool) Outcome {
+	var serial File
+	for _, file := range files {
+		if file.Log == "serial" {
+			serial = file
+		}
+	}
+	f.mu.Lock()
+	f.inProgress[serial.Name] = inProgress
+	f.mu.Unlock()
+	b, _ := os.ReadFile(serial.Path)
+	if strings.Contains(string(b), "FAIL") {
+		return Outcome{Result: "failed", Trouble: true, Errors: []string{strings.TrimSpace(string(b))}, ErrorsFrom: "events"}
+	}
+	return Outcome{Result: "ready", Started: t0, Running: t0.Add(10400 * time.Millisecond), Ended: t0.Add(time.Minute), EndedBy: "exiting"}
+}
+
+func TestReadOutcomesAndSelectByOutcome(t *testing.T) {
+	for _, gens := range []int{3, 200} { // 200 boots are read in parallel
+		fx := newFixture(t)
+		dir := fx.instance(t, "vm", nil)
+		for n := 1; n <= gens; n++ {
+			content := "boot " + strconv.Itoa(n)
+			if n == 1 || n == gens-1 {
+				content += " FAIL"
+			}
+			write(t, dir, fmt.Sprintf("serial.%d.log", n), content, t0)
+		}
+		write(t, dir, "serial.log", "now", t0)
+		fake := &fakeOutcomes{inProgress: map[string]bool{}}
+		fx.store.ReadOutcome = fake.read
+		var askedDir string
+		fx.store.BootInProgress = func(d string) bool { askedDir = d; return true }
+
+		boots, err := fx.store.Boots("vm")
+		require.NoError(t, err)
+		for _, b := range boots {
+			assert.Equal(t, "", b.Outcome.Result, "Boots alone reads no outcome")
+		}
+		sel, err := ParseBootSelector("failed")
+		require.NoError(t, err)
+		assert.Equal(t, BootSelector{Outcome: "failed"}, sel)
+		assert.Equal(t, "failed", sel.String())
+		_, err = Select(boots, sel)
+		require.ErrorIs(t, err, ErrNoBoot, "outcomes not read: no failed boot")
+
+		require.NoError(t, fx.store.ReadOutcomes("vm", boots))
+		assert.Equal(t, dir, askedDir)
+		require.Len(t, fake.inProgress, gens+1)
+		for name, inProgress := range fake.inProgress {
+			assert.Equal(t, name == "serial.log", inProgress, "%s: only the current boot is in progress", name)
+		}
+		failed := 0
+		for _, b := range boots {
+			require.NotEqual(t, "", b.Outcome.Result, "boot %d", b.Index)
+			if b.Outcome.Result == "failed" {
+				failed++
+			}
+		}
+		assert.Equal(t, 2, failed)
+		b, err := Select(boots, sel)
+		require.NoError(t, err)
+		assert.Equal(t, gens-1, b.Generation, "the newest failed boot")
+		assert.Equal(t, []string{fmt.Sprintf("boot %d FAIL", gens-1)}, b.Outcome.Errors)
+		_, err = Select(boots, BootSelector{Outcome: "degraded"})
+		require.ErrorIs(t, err, ErrNoBoot)
+		assert.Contains(t, err.Error(), fmt.Sprintf("none of the %d boots recorded is degraded", gens+1))
+	}
+}
+
+func TestReadOutcomesWithoutAReaderOrABootInProgress(t *testing.T) {
+	fx, _ := bootsFixture(t)
+	boots, err := fx.store.Boots("vm")
+	require.NoError(t, err)
+	require.NoError(t, fx.store.ReadOutcomes("vm", boots), "no ReadOutcome: nothing to do")
+	assert.Equal(t, "", boots[0].Outcome.Result)
+
+	fake := &fakeOutcomes{inProgress: map[string]bool{}}
+	fx.store.ReadOutcome = fake.read
+	require.NoError(t, fx.store.ReadOutcomes("vm", boots))
+	assert.False(t, fake.inProgress["serial.log"], "no BootInProgress: nothing is in progress")
+	assert.Error(t, fx.store.ReadOutcomes("../vm", boots))
+}
+
+func TestBootsJSONOutcome(t *testing.T) {
+	b := Boot{Index: -1, Generation: 2, Outcome: Outcome{Result: "ready", Started: t0.In(time.FixedZone("X", 3600)),
+		Running: t0.Add(10400 * time.Millisecond), Ended: t0.Add(time.Minute), EndedBy: "exiting"}}
+	data, err := json.Marshal(b)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.Equal(t, "ready", got["outcome"])
+	assert.Equal(t, "2026-03-01T10:00:00Z", got["startedAt"], "UTC")
+	assert.Equal(t, "2026-03-01T10:00:10.4Z", got["runningAt"])
+	assert.Equal(t, "2026-03-01T10:01:00Z", got["endedAt"])
+	assert.Equal(t, "exiting", got["endedBy"])
+	assert.Equal(t, 10.4, got["secondsToRunning"])
+	assert.Equal(t, []any{}, got["errors"])
+
+	b.Outcome = Outcome{Result: "failed", Errors: []string{"QEMU has already exited"}, ErrorsFrom: "ha.stderr", Started: t0}
+	data, err = json.Marshal(b)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.Equal(t, []any{"QEMU has already exited"}, got["errors"])
+	assert.Equal(t, "ha.stderr", got["errorsFrom"])
+	assert.Nil(t, got["runningAt"])
+	assert.Nil(t, got["secondsToRunning"])
+	assert.Nil(t, got["endedAt"])
 }
 
 // "no such boot" lists what is recorded in words that fit: never an empty list.

@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"path"
-	"strings"
 	"time"
 
 	"limactl-logkeep/logfile"
@@ -29,11 +29,84 @@ type bundle struct {
 	total    int64
 	progress func(done, total int64)
 	buf      []byte
+	rd       *redactor // --redact: every entry goes through it; nil otherwise
+	spool    *os.File  // with rd: a redacted file is written here first, to know its size
 }
 
 func newBundle(ctx context.Context, w io.Writer, prefix string, progress func(done, total int64)) *bundle {
 	zw := gzip.NewWriter(w)
 	return &bundle{ctx: ctx, zw: zw, tw: tar.NewWriter(zw), prefix: prefix, progress: progress, buf: make([]byte, 64<<10)}
+}
+
+// redacted reads size bytes of src through the redactor into the spool file and returns it,
+// positioned at its start, with its size. It fails with ErrChanged when src gives fewer bytes.
+func (b *bundle) redacted(src io.Reader, size int64) (*os.File, int64, error) {
+	if b.spool == nil {
+		f, err := os.CreateTemp("", "limactl-logkeep-redact-")
+		if err != nil {
+			return nil, 0, fmt.Errorf("cannot create a temporary file to redact into: %w", err)
+		}
+		b.spool = f
+	}
+	if _, err := b.spool.Seek(0, io.SeekStart); err != nil {
+		return nil, 0, err
+	}
+	if err := b.spool.Truncate(0); err != nil {
+		return nil, 0, err
+	}
+	counted := &countingReader{r: io.LimitReader(src, size), ctx: b.ctx}
+	n, err := b.rd.redactTo(b.spool, counted)
+	if err != nil {
+		return nil, 0, err
+	}
+	if counted.n < size {
+		return nil, 0, fmt.Errorf("%w: it shrank while being read (%d of %d bytes)", ErrChanged, counted.n, size)
+	}
+	_, err = b.spool.Seek(0, io.SeekStart)
+	return b.spool, n, err
+}
+
+// countingReader counts what it reads and stops when ctx is done.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	ctx context.Context
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// cleanup removes the spool file, if any.
+func (b *bundle) cleanup() {
+	if b.spool != nil {
+		b.spool.Close()
+		os.Remove(b.spool.Name())
+		b.spool = nil
+	}
+}
+
+// addBytes puts data in the archive as name (below the prefix), redacted with --redact, and
+// records it in m as read from source.
+func (b *bundle) addBytes(name string, data []byte, mod time.Time, source string, m *Manifest) error {
+	entry := ManifestFile{Path: path.Join(b.prefix, name), Source: source, Modified: mod.UTC()}
+	if b.rd != nil {
+		data, entry.Redacted = b.rd.redactBytes(data), true
+		entry.Source = string(b.rd.redactBytes([]byte(source)))
+	}
+	entry.Size = int64(len(data))
+	sum, err := b.write(entry.Path, entry.Size, mod, bytes.NewReader(data), false)
+	if err != nil {
+		return err
+	}
+	entry.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	m.Files = append(m.Files, entry)
+	return nil
 }
 
 // addFile puts one file in the archive and records it in m.
@@ -53,7 +126,17 @@ func (b *bundle) addFile(it item, m *Manifest, warn func(string)) error {
 	defer src.Close()
 	entry := ManifestFile{Path: path.Join(b.prefix, it.archive), Source: it.file.Path, Size: size,
 		Modified: it.file.Modified.UTC(), Gunzipped: it.gunzip}
-	sum, err := b.write(entry.Path, size, it.file.Modified, src, !it.gunzip)
+	var body io.Reader = src
+	if b.rd != nil {
+		if body, entry.Size, err = b.redacted(src, size); err != nil {
+			return fmt.Errorf("cannot bundle %s: %w", it.file.Path, err)
+		}
+		entry.Source, entry.Redacted = string(b.rd.redactBytes([]byte(entry.Source))), true
+		if !it.gunzip {
+			b.report(it.file.Size)
+		}
+	}
+	sum, err := b.write(entry.Path, entry.Size, it.file.Modified, body, !it.gunzip && b.rd == nil)
 	if err != nil {
 		return fmt.Errorf("cannot bundle %s: %w", it.file.Path, err)
 	}
@@ -152,25 +235,23 @@ func (b *bundle) addVersion(version func() (string, error), m *Manifest) error {
 	} else {
 		m.LimactlVersion = text
 	}
-	entry := ManifestFile{Path: path.Join(b.prefix, "limactl-version.txt"), Source: "limactl --version",
-		Size: int64(len(content)), Modified: m.Created}
-	sum, err := b.write(entry.Path, entry.Size, m.Created, strings.NewReader(content), false)
-	if err != nil {
-		return err
-	}
-	entry.SHA256 = hex.EncodeToString(sum.Sum(nil))
-	m.Files = append(m.Files, entry)
-	return nil
+	return b.addBytes("limactl-version.txt", []byte(content), m.Created, "limactl --version", m)
 }
 
 // addManifest stores m as manifest.json, the archive's last entry.
 func (b *bundle) addManifest(m *Manifest) error {
-	data, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // placeholders such as "<ip-1>" stay readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	_, err = b.write(path.Join(b.prefix, "manifest.json"), int64(len(data)), m.Created, bytes.NewReader(data), false)
+	data := buf.Bytes()
+	if b.rd != nil {
+		data = b.rd.redactBytes(data)
+	}
+	_, err := b.write(path.Join(b.prefix, "manifest.json"), int64(len(data)), m.Created, bytes.NewReader(data), false)
 	return err
 }
 

@@ -21,6 +21,14 @@ import (
 	"limactl-logkeep/internal/testutil"
 )
 
+func keysOf(m map[string]any) []string {
+	var k []string
+	for key := range m {
+		k = append(k, key)
+	}
+	return k
+}
+
 func version() (string, error) { return "limactl version 1.2.1\n", nil }
 
 // checkManifest verifies that the manifest lists every other entry with its size
@@ -83,9 +91,19 @@ func TestCollectContentsAndChecksums(t *testing.T) {
 	assert.Equal(t, "v9", m.ToolVersion)
 	assert.Equal(t, t0, m.Created)
 	require.Len(t, m.Instances, 3)
-	assert.Equal(t, ManifestInstance{Name: "gone", PreservedSets: []string{"20260102T000000Z"}}, m.Instances[0])
+	assert.Equal(t, "gone", m.Instances[0].Name)
+	assert.Equal(t, "", m.Instances[0].InstanceDir)
+	assert.Equal(t, []string{"20260102T000000Z"}, m.Instances[0].PreservedSets)
 	assert.Equal(t, "other", m.Instances[1].Name)
-	assert.Equal(t, ManifestInstance{Name: "vm", InstanceDir: vm, PreservedSets: []string{"20260101T000000Z"}}, m.Instances[2])
+	assert.Equal(t, "vm", m.Instances[2].Name)
+	assert.Equal(t, vm, m.Instances[2].InstanceDir)
+	assert.Equal(t, []string{"20260101T000000Z"}, m.Instances[2].PreservedSets)
+	var bootDirs []string
+	for _, b := range m.Instances[2].Boots {
+		bootDirs = append(bootDirs, fmt.Sprintf("%s %d", b.Dir, b.Index))
+	}
+	assert.Equal(t, []string{"vm/instance -2", "vm/instance -1", "vm/instance 0", "vm/preserved/20260101T000000Z 0"}, bootDirs,
+		"the boots of the instance directory, then of each set")
 	for _, f := range m.Files {
 		if f.Path == "bundle/vm/instance/serial.1.log" {
 			assert.True(t, f.Gunzipped)
@@ -99,13 +117,16 @@ func TestCollectContentsAndChecksums(t *testing.T) {
 
 	var raw map[string]any
 	require.NoError(t, json.Unmarshal([]byte(files["bundle/manifest.json"]), &raw))
-	for _, key := range []string{"format", "created", "limactl_logkeep_version", "limactl_version", "limactl_version_error", "instances", "files", "skipped"} {
-		assert.Contains(t, raw, key)
-	}
+	assert.ElementsMatch(t, []string{"format", "created", "limactlLogkeepVersion", "limactlVersion", "limactlVersionError", "instances",
+		"files", "skipped", "guestLogs", "redacted"}, keysOf(raw), "lowerCamelCase, as limactl list --json")
 	file := raw["files"].([]any)[0].(map[string]any)
-	for _, key := range []string{"path", "source", "size", "sha256", "modified", "gunzipped"} {
-		assert.Contains(t, file, key)
-	}
+	assert.ElementsMatch(t, []string{"path", "source", "size", "sha256", "modified", "gunzipped", "redacted"}, keysOf(file))
+	inst := raw["instances"].([]any)[0].(map[string]any)
+	assert.ElementsMatch(t, []string{"name", "instanceDir", "preservedSets", "boots"}, keysOf(inst))
+	boot := inst["boots"].([]any)[0].(map[string]any)
+	assert.ElementsMatch(t, []string{"dir", "index", "generation", "outcome", "errors", "errorsFrom", "startedAt", "runningAt",
+		"endedAt", "endedBy", "secondsToRunning"}, keysOf(boot))
+	assert.Contains(t, files, "bundle/SUMMARY.md")
 }
 
 func TestCollectNamedInstancesAndDeletedOnes(t *testing.T) {

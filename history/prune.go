@@ -74,7 +74,7 @@ func (s Store) Prune(opts PruneOptions) (PruneResult, error) {
 			errs = append(errs, err)
 		}
 	}
-	return res, errors.Join(errs...)
+	return res, logfile.JoinErrors(errs...)
 }
 
 // pruneInstance prunes the sets of one instance under its lock.
@@ -96,7 +96,7 @@ func (s Store) pruneInstance(name string, opts PruneOptions, now time.Time, res 
 // pruneSets removes the sets of instance name that opts selects; the caller
 // holds the lock of its sets directory unless opts.DryRun.
 func (s Store) pruneSets(name string, opts PruneOptions, now time.Time, res *PruneResult) error {
-	sets, err := s.setsOf(name)
+	sets, err := s.setsOf(name, nil)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (s Store) pruneSets(name string, opts PruneOptions, now time.Time, res *Pru
 		}
 		res.Removed = append(res.Removed, set)
 	}
-	return errors.Join(errs...)
+	return logfile.JoinErrors(errs...)
 }
 
 // selected reports whether set, the i-th oldest of n, is selected by every

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 
 	"limactl-logkeep/logfile"
@@ -40,7 +41,7 @@ func (s Store) Sets(names []string) ([]Set, error) {
 	}
 	var sets []Set
 	for _, name := range names {
-		found, err := s.setsOf(name)
+		found, err := s.setsOf(name, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -49,12 +50,13 @@ func (s Store) Sets(names []string) ([]Set, error) {
 	return sets, nil
 }
 
-// setsOf lists the sets of one instance, oldest first.
-func (s Store) setsOf(name string) ([]Set, error) {
+// setsOf lists the sets of one instance, oldest first. A set that cannot be read is an
+// error, or with skip set, told to skip (with its path) and left out.
+func (s Store) setsOf(name string, skip func(path string, err error)) ([]Set, error) {
 	parent := filepath.Join(s.LogsDir, name)
 	fi, err := os.Lstat(parent)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil // no sets; a LogsDir that is not a directory is reported by whoever lists it
 	} else if err != nil {
 		return nil, fmt.Errorf("cannot read preserved logs of %q: %w", name, err)
 	} else if !fi.IsDir() {
@@ -72,7 +74,11 @@ func (s Store) setsOf(name string) ([]Set, error) {
 		}
 		set := Set{Instance: name, Name: e.Name(), Time: t, K: k, Path: filepath.Join(parent, e.Name())}
 		if set.Files, err = regularFiles(set.Path); err != nil {
-			return nil, err
+			if skip == nil {
+				return nil, err
+			}
+			skip(set.Path, err)
+			continue
 		}
 		for _, f := range set.Files {
 			set.Size += f.Size

@@ -4,12 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
-
-	"limactl-logkeep/logfile"
 )
 
 // ErrNotFound means the logs asked for do not exist: no instance directory, no
@@ -38,17 +34,21 @@ type Store struct {
 	ValidNames func(names []string) error
 	// Instances lists the instances that exist.
 	Instances func() ([]string, error)
-}
 
-// logOf names the log a file of an instance or a preserved set belongs to:
-// "serial" for serial.log, serial.3.log and serial.3.log.gz, "" for any other
-// file (lima.yaml).
-func logOf(name string) string {
-	if g, ok := logfile.ParseGeneration(name); ok {
-		return g.Base
-	}
-	base, _ := logfile.ActiveBase(name)
-	return base
+	// ReadOutcome, when set, tells how the boot whose files are files went; inProgress says they
+	// are the active logs of an instance whose boot is still in progress. It must not fail: what
+	// cannot be read is an unknown outcome. Without it, outcomes are left empty.
+	ReadOutcome func(files []File, inProgress bool) Outcome
+	// BootInProgress, when set, reports whether the instance in dir has a boot in progress (its
+	// active logs are being written). Without it, no boot is in progress.
+	BootInProgress func(dir string) bool
+	// Consoles, when set, returns the short names of the console logs of the instance (or
+	// preserved set) in dir, the likeliest to have content first ("serial", "serialv"); collect's
+	// summary shows the end of the first with content for a boot in trouble.
+	Consoles func(dir string) []string
+	// AgentLog is the short name of the log whose end collect's summary shows next to the
+	// console's for a boot in trouble ("ha.stderr"); "" for none.
+	AgentLog string
 }
 
 // nowOr returns t, or time.Now() when t is zero: the default of the options'
@@ -112,21 +112,4 @@ func (s Store) preservedNames() ([]string, error) {
 		}
 	}
 	return names, nil
-}
-
-// statFile describes the regular file name in dir for a listing, Compressed when
-// its name ends in ".gz" (as logfile.OpenLog decides); ok is false for a missing
-// or non-regular file.
-func statFile(dir, name string) (File, bool, error) {
-	path := filepath.Join(dir, name)
-	fi, err := os.Lstat(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return File{}, false, nil
-	} else if err != nil {
-		return File{}, false, fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return File{}, false, nil
-	}
-	return newFile(dir, name, fi.Size(), fi.ModTime(), strings.HasSuffix(name, ".gz")), true, nil
 }

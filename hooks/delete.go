@@ -84,14 +84,14 @@ func (h Hooks) Delete(ctx context.Context, inv limaadapter.Invocation) (int, err
 // preserved (errs, one each, naming it): it deletes only the instances kept
 // (none with Strict) and returns errs, which wrap ErrNotPreserved.
 func (h Hooks) deleteKept(ctx context.Context, inv limaadapter.Invocation, parsed limaadapter.InstanceArgs, kept []string, errs []error) (int, error) {
-	notDeleted := joinLine(errs)
+	notDeleted := logfile.JoinErrors(errs...)
 	if h.Strict {
 		return 1, fmt.Errorf("nothing was deleted (strict): %w", notDeleted)
 	}
 	if len(kept) > 0 {
 		status, err := h.Lima.Run(ctx, inv.With(inv.Command, parsed.ArgsFor(kept)...)...)
 		if err != nil {
-			return 1, errors.Join(err, notDeleted)
+			return 1, logfile.JoinErrors(err, notDeleted)
 		}
 		if status == 0 {
 			h.forgetDeletedBoots(kept)
@@ -166,10 +166,10 @@ func (h Hooks) preserve(name string) error {
 		return err
 	})
 	if errors.Is(err, logfile.ErrNotLocked) {
-		return fmt.Errorf("cannot lock instance %q: %w", name, err)
+		return fmt.Errorf("failed to lock instance %q: %w", name, err)
 	}
 	for _, skip := range res.Skipped {
-		h.Log.Warnf("Did not preserve %s of instance %q: %s", skip.Name, name, skip.Reason)
+		h.Log.WithField("instance", name).Warnf("Did not preserve %s: %s", skip.Name, skip.Reason)
 	}
 	switch first, n := firstOf(err); {
 	case err == nil:
@@ -186,7 +186,7 @@ func (h Hooks) preserve(name string) error {
 
 // warnNotPreserved prints one line saying that the wrapper cannot tell which
 // instances the delete or factory-reset line inv removes, so it preserved
-// nothing, naming the existing instances it may remove (limaadapter.StartAtRisk's
+// nothing, naming the existing instances it may remove (limaadapter.RemoveAtRisk's
 // lenient guess) and how to keep their logs. It prints nothing for a line that
 // asks for help, a delete line that names no instance (limactl refuses it), or
 // when no existing instance is named.
@@ -195,8 +195,8 @@ func (h Hooks) warnNotPreserved(inv limaadapter.Invocation) {
 	if len(names) == 0 {
 		return
 	}
-	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` removes (a flag it does not know?), so it preserved nothing: if it removes %s, Lima deletes its logs with it; to keep them, stop here and run `limactl logkeep collect %s -o FILE.tar.gz` first",
-		inv.Command, quotedOr(names), strings.Join(names, " "))
+	h.Log.WithField("instances", names).Warnf("Cannot tell which instance limactl %s removes (an unknown flag?), so no logs were kept "+
+		"(Hint: first run limactl logkeep collect %s -o FILE.tar.gz)", inv.Command, strings.Join(names, " "))
 }
 
 // execDelete hands the delete line argv, which names the instances names (nil
@@ -235,7 +235,7 @@ func (h Hooks) forgetDeletedBoots(names []string) {
 			continue
 		}
 		if path, err := h.ForgetServiceBoots(name, ServiceBoots{Manager: Systemd}); err != nil {
-			h.Log.Warnf("Instance %q is deleted, but its start-at-login drop-in is not: %v", name, err)
+			h.Log.WithField("instance", name).WithError(err).Warn("Failed to remove the start-at-login drop-in of the deleted instance")
 		} else if path != "" {
 			h.Log.Debugf("Removed %s of deleted instance %q", path, name)
 		}
@@ -249,7 +249,7 @@ func exists(path string) bool {
 	return !errors.Is(err, os.ErrNotExist)
 }
 
-// firstOf returns the first of the errors err joins (errors.Join) and how many
+// firstOf returns the first of the errors err joins (logfile.JoinErrors) and how many
 // it joins; for any other error, err itself and 1.
 func firstOf(err error) (error, int) {
 	if joined, ok := err.(interface{ Unwrap() []error }); ok && len(joined.Unwrap()) > 0 {
@@ -257,24 +257,3 @@ func firstOf(err error) (error, int) {
 	}
 	return err, 1
 }
-
-// joinLine joins errs on one line, separated by "; ", keeping each for
-// errors.Is and errors.As.
-func joinLine(errs []error) error {
-	if len(errs) == 1 {
-		return errs[0]
-	}
-	return lineJoin(errs)
-}
-
-type lineJoin []error
-
-func (j lineJoin) Error() string {
-	msgs := make([]string, len(j))
-	for i, err := range j {
-		msgs[i] = err.Error()
-	}
-	return strings.Join(msgs, "; ")
-}
-
-func (j lineJoin) Unwrap() []error { return j }

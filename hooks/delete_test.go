@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"limactl-logkeep/internal/testutil"
 	"limactl-logkeep/limaadapter"
 )
 
@@ -150,9 +151,7 @@ func TestDeleteStrictRefusesWhenALogCannotBePreserved(t *testing.T) {
 func TestDeleteLeavesAnInstanceWhoseLogsCannotBePreserved(t *testing.T) {
 	fx := newFixture(t)
 	fx.hooks.KeepLogs = true
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx.instance(t, "a", "Stopped", map[string]string{"serial.log": "A"})
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V", "serial.1.log": "V1"})
 	fx.instance(t, "z", "Stopped", map[string]string{"serial.log": "Z"})
@@ -197,9 +196,7 @@ func TestDeleteChecksTheLogsDirBeforeStoppingAnything(t *testing.T) {
 }
 
 func TestDeleteRunsNoLimactlWhenNoInstanceIsLeftToDelete(t *testing.T) {
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	fx.hooks.KeepLogs = true
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "V"})
@@ -351,10 +348,22 @@ func TestDeleteKeepLogsWarnsAboutALineItCannotParse(t *testing.T) {
 		}
 		require.NoError(t, err)
 		assert.Equal(t, [][]string{tc.inv.Argv()}, fx.lima.execs, "the line goes to limactl unchanged")
-		assert.Equal(t, tc.warns, strings.Contains(log.String(), `preserved nothing: if it removes \"vm\", Lima deletes its logs`), "%q: %s", tc.inv.Argv(), log.String())
+		assert.Equal(t, tc.warns, strings.Contains(log.String(), `so no logs were kept`), "%q: %s", tc.inv.Argv(), log.String())
 		if tc.warns {
 			assert.Contains(t, log.String(), "limactl logkeep collect vm -o")
+			assert.Contains(t, log.String(), `instances="[vm]"`)
 		}
 		assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")), "nothing is moved")
 	}
+}
+
+func TestFactoryResetKeepLogsRefusesABadName(t *testing.T) {
+	fx := newFixture(t)
+	fx.hooks.KeepLogs = true
+	status, err := fx.hooks.FactoryReset(context.Background(), limaadapter.Invocation{Command: "factory-reset", Args: []string{"../vm"}})
+	require.Error(t, err)
+	assert.Equal(t, 1, status)
+	assert.Contains(t, err.Error(), "../vm")
+	assert.Empty(t, fx.lima.runs)
+	assert.Empty(t, fx.lima.execs, "limactl is not run")
 }

@@ -26,12 +26,12 @@ import (
 // line that cannot be parsed goes through with one warning naming the instances
 // whose logs are at risk. A failure to rotate stops here, before limactl runs.
 func (h Hooks) Door(ctx context.Context, inv limaadapter.Invocation) (int, error) {
-	line, verdict := limaadapter.ParseBootLine(inv)
+	line := limaadapter.ParseBootLine(inv)
 	switch {
-	case verdict == limaadapter.Unknown:
-		h.warnAtRisk(inv)
-	case verdict == limaadapter.MayBoot && !h.doorIsUntouched(line):
-		if err := h.rotateBeforeDoor(ctx, inv, line); err != nil {
+	case line.Verdict == limaadapter.Unknown:
+		h.warnAtRisk(line)
+	case line.Verdict == limaadapter.MayBoot && !h.doorIsUntouched(line):
+		if err := h.rotateBeforeDoor(ctx, line); err != nil {
 			return 1, err
 		}
 	}
@@ -70,36 +70,32 @@ func isTrue(f func() bool) bool { return f != nil && f() }
 // running nor stopped (Broken, say) is left alone: Lima's shell boots only a
 // stopped instance; for edit, clone and rename a warning says how to keep the
 // logs, as they may boot it.
-func (h Hooks) rotateBeforeDoor(ctx context.Context, inv limaadapter.Invocation, line limaadapter.BootLine) error {
+func (h Hooks) rotateBeforeDoor(ctx context.Context, line limaadapter.BootLine) error {
 	err := h.rotateIfStopped(ctx, line.Instance)
 	switch {
 	case err == nil, errors.Is(err, ErrRunning), errors.Is(err, limaadapter.ErrNoInstance):
 		return nil
 	case errors.Is(err, ErrNotStopped):
 		if line.Command != "shell" {
-			h.Log.Warnf("%v: its logs were not rotated, and `limactl %s` may delete them if it boots it; to keep them, stop it (limactl stop -f %s), run `limactl logkeep rotate %s`, then try again",
-				err, line.Command, line.Instance, line.Instance)
+			h.Log.WithField("instance", line.Instance).WithError(err).Warnf("Logs not rotated: limactl %s deletes them if it boots the instance "+
+				"(Hint: to keep them, limactl stop -f %s && limactl logkeep rotate %s)", line.Command, line.Instance, line.Instance)
 		}
 		return nil
 	case errors.Is(err, logfile.ErrHousekeeping):
 		h.Log.Warn(err)
 		return nil
 	}
-	return fmt.Errorf("%w\nNothing was run, because `limactl %s` may boot instance %q, which would delete its logs. "+
-		"Fix the cause and try again, or run the line with --start=false, or with the real limactl to let Lima delete them",
-		err, inv.Command, line.Instance)
+	return fmt.Errorf("not running limactl %s, which may boot instance %q: %w "+
+		"(Hint: run it with --start=false, or with the real limactl to let Lima delete the logs)", line.Command, line.Instance, err)
 }
 
 // warnAtRisk prints one line saying that the wrapper cannot tell which instance
-// the boot command inv boots, naming those whose logs are at risk and how to keep
-// them. It prints nothing when no existing instance that is not running is
-// named, and for a start line that asks for help or a list.
-func (h Hooks) warnAtRisk(inv limaadapter.Invocation) {
-	if inv.Command == "start" && limaadapter.StartBootsNothing(inv.Args) {
-		return
-	}
+// the boot command line boots, naming those whose logs are at risk
+// (line.AtRisk) and how to keep them. It prints nothing when no existing
+// instance that is not running is named, and for a line that is not Unknown.
+func (h Hooks) warnAtRisk(line limaadapter.BootLine) {
 	var names []string
-	for _, name := range limaadapter.StartAtRisk(append(append([]string{}, inv.Global...), inv.Args...)) {
+	for _, name := range line.AtRisk() {
 		if dir, err := limaadapter.InstanceDir(name); err == nil && !limaadapter.HostAgentAlive(dir) {
 			names = append(names, name)
 		}
@@ -107,6 +103,6 @@ func (h Hooks) warnAtRisk(inv limaadapter.Invocation) {
 	if len(names) == 0 {
 		return
 	}
-	h.Log.Warnf("limactl-logkeep cannot tell which instance `limactl %s` boots (a flag it does not know?), so it rotated nothing: if it boots %s, Lima deletes the last boot's logs; to keep them, stop here and run `limactl logkeep rotate %s` first",
-		inv.Command, quotedOr(names), strings.Join(names, " "))
+	h.Log.WithField("instances", names).Warnf("Cannot tell which instance limactl %s boots (an unknown flag?), so no logs were rotated "+
+		"(Hint: first run limactl logkeep rotate %s)", line.Command, strings.Join(names, " "))
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"limactl-logkeep/limaadapter"
 )
@@ -35,26 +34,16 @@ func (h Hooks) stop(ctx context.Context, inv limaadapter.Invocation, name string
 		return 1, err
 	}
 	if status != 0 {
-		h.Log.Errorf("limactl stop %s failed (exit status %d); nothing else was done", name, status)
+		h.Log.WithField("instance", name).Errorf("limactl stop failed (exit status %d), so nothing else was done", status)
 	}
 	return status, nil
 }
 
 // inspectError is the error of a lifecycle command that stops because the
-// instance name could not be inspected.
+// instance name could not be inspected: running the line could lose its logs.
 func inspectError(inv limaadapter.Invocation, name string, err error) error {
-	return fmt.Errorf("cannot tell the state of instance %q: %w\nNothing was done, because `limactl %s` could then lose its logs. "+
-		"Fix the cause and try again, or run `limactl %s %s` with the real limactl to let Lima go ahead without keeping them",
-		name, err, inv.Command, inv.Command, name)
-}
-
-// quotedOr names instances for a warning: "a", or "a" or "b".
-func quotedOr(names []string) string {
-	quoted := make([]string, len(names))
-	for i, name := range names {
-		quoted[i] = strconv.Quote(name)
-	}
-	return strings.Join(quoted, " or ")
+	return fmt.Errorf("failed to inspect instance %q, so nothing was done: %w "+
+		"(Hint: to go on without keeping its logs, run limactl %s %s with the real limactl)", name, err, inv.Command, name)
 }
 
 // count writes n things: "1 file", "4 files".

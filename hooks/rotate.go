@@ -27,14 +27,14 @@ func (h Hooks) rotateIfStopped(ctx context.Context, name string) error {
 		return err
 	}
 	if limaadapter.HostAgentAlive(dir) { // the fast answer for a running instance
-		return fmt.Errorf("instance %q: %w", name, ErrRunning)
+		return fmt.Errorf("failed to rotate the logs of instance %q: %w", name, ErrRunning)
 	}
 	err = logfile.WithDirLock(dir, func() error { return h.rotateLocked(ctx, name, dir) })
 	switch {
 	case errors.Is(err, logfile.ErrNotLocked) && errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("instance %q (%s): %w", name, dir, limaadapter.ErrNoInstance)
+		return fmt.Errorf("failed to rotate the logs of instance %q: %w (no %s)", name, limaadapter.ErrNoInstance, dir)
 	case errors.Is(err, logfile.ErrNotLocked):
-		return fmt.Errorf("cannot lock instance %q: %w", name, err)
+		return fmt.Errorf("failed to lock instance %q: %w", name, err)
 	}
 	return err
 }
@@ -48,9 +48,9 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 	}
 	switch {
 	case inst.Running(), limaadapter.HostAgentAlive(dir): // Lima's "Broken" while its driver starts
-		return fmt.Errorf("instance %q: %w", name, ErrRunning)
+		return fmt.Errorf("failed to rotate the logs of instance %q: %w", name, ErrRunning)
 	case !inst.Stopped():
-		return fmt.Errorf("instance %q is %q: %w", name, inst.Status, ErrNotStopped)
+		return fmt.Errorf("failed to rotate the logs of instance %q: its status is %q: %w", name, inst.Status, ErrNotStopped)
 	}
 	res, err := logfile.Rotate(dir, logfile.RotateOptions{
 		Names:      limaadapter.LogNames,
@@ -58,9 +58,10 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		KeepAll:    h.KeepLogs,
 		Compress:   h.Compress,
 		LeaveEmpty: limaadapter.StartLogs,
+		InUse:      func() bool { return limaadapter.BootInProgress(dir) },
 	})
 	for _, skip := range res.Skipped {
-		h.Log.Warnf("Left %s of instance %q alone: %s", skip.Name, name, skip.Reason)
+		h.Log.WithField("instance", name).Warnf("Left %s alone: %s", skip.Name, skip.Reason)
 	}
 	if res.Generation > 0 {
 		h.Log.Infof("Kept the logs of instance %q's last boot as generation %d (%s)", name, res.Generation, count(len(res.Renamed), "file", "files"))
@@ -72,7 +73,9 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 	case errors.Is(err, logfile.ErrHousekeeping): // the logs were renamed: only the clean-up failed
 		return fmt.Errorf("instance %q: %w", name, err)
 	case err != nil:
-		return fmt.Errorf("cannot rotate the logs of instance %q: %w", name, err)
+		return fmt.Errorf("failed to rotate the logs of instance %q: %w", name, err)
+	case res.InUse: // a start began meanwhile: the logs left are the new boot's
+		return fmt.Errorf("instance %q began to boot while its logs were rotated: %w", name, ErrRunning)
 	}
 	return nil
 }
@@ -80,7 +83,8 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 // rotateBeforeStart rotates the logs of the instance name before limactl starts
 // it. A missing instance (limactl creates it), a running one (limactl says so)
 // and a failure after every log was renamed (pruning, compressing: the logs are
-// safe, so the start goes on with a warning) are not errors.
+// safe, so the start goes on with a warning) are not errors; any other error
+// wraps ErrNotStarted.
 func (h Hooks) rotateBeforeStart(ctx context.Context, name string) error {
 	err := h.rotateIfStopped(ctx, name)
 	switch {
@@ -90,7 +94,7 @@ func (h Hooks) rotateBeforeStart(ctx context.Context, name string) error {
 		h.Log.Warn(err)
 		return nil
 	case err != nil:
-		return fmt.Errorf("%w\n%w: starting instance %q would delete its logs; fix the cause and try again", err, ErrNotStarted, name)
+		return fmt.Errorf("%w: %w", ErrNotStarted, err)
 	}
 	return nil
 }
@@ -110,13 +114,13 @@ func (h Hooks) Rotate(ctx context.Context, names []string) error {
 		err := h.rotateIfStopped(ctx, name)
 		switch {
 		case errors.Is(err, ErrRunning):
-			err = fmt.Errorf("%w: its logs are in use; stop it first (limactl stop %s)", err, name)
+			err = fmt.Errorf("%w (Hint: limactl stop %s)", err, name)
 		case errors.Is(err, ErrNotStopped):
-			err = fmt.Errorf("%w; stop it first (limactl stop -f %s)", err, name)
+			err = fmt.Errorf("%w (Hint: limactl stop -f %s)", err, name)
 		}
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return logfile.JoinErrors(errs...)
 }

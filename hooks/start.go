@@ -16,7 +16,8 @@ type StartOptions struct {
 	Console ConsoleWriter
 }
 
-// Start rotates the logs of the instance `limactl start` would boot, when it
+// Start runs a `limactl start` line (inv.Command "start"; the line is parsed once,
+// limaadapter.ParseBootLine). It rotates the logs of the instance it would boot, when it
 // exists and is stopped (never for a file, template or URL argument: limactl then
 // creates a new instance and refuses an existing name), then hands over to
 // `limactl start` with the arguments unchanged. A running instance's logs are
@@ -24,26 +25,27 @@ type StartOptions struct {
 // limactl would delete the logs. A line it cannot parse (a flag of a newer Lima,
 // say) goes through with one warning naming the instances whose logs are at risk.
 func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
-	line, ok := limaadapter.ParseStart(inv.Args)
-	if !ok && !opts.NoRotate {
-		h.warnAtRisk(inv)
+	line := limaadapter.ParseBootLine(inv)
+	boots := line.Verdict == limaadapter.MayBoot
+	if line.Verdict == limaadapter.Unknown && !opts.NoRotate {
+		h.warnAtRisk(line)
 	}
-	if ok && !line.FromTemplate && !opts.NoRotate {
-		if err := h.rotateBeforeStart(ctx, line.Name); err != nil {
+	if boots && !line.FromTemplate && !opts.NoRotate {
+		if err := h.rotateBeforeStart(ctx, line.Instance); err != nil {
 			return 1, err
 		}
 	}
 	if opts.Console != nil {
-		if ok {
-			return h.runFollowingConsole(ctx, line.Name, opts.Console, inv.Argv())
+		if boots {
+			return h.runFollowingConsole(ctx, line.Instance, opts.Console, inv.Argv())
 		}
 		h.Log.Warn("Cannot tell which instance limactl start will boot; not showing its console")
 	}
 	return h.handOver(inv.Argv()...)
 }
 
-// Restart stops the instance when it runs (forcibly with -f), rotates its logs
-// and starts it again. A line with no flag but -f and limactl's global flags
+// Restart runs a `limactl restart` line (inv.Command "restart"): it stops the
+// instance when it runs (forcibly with -f), rotates its logs and starts it again. A line with no flag but -f and limactl's global flags
 // goes on with `limactl start GLOBAL-FLAGS NAME`; a line with Lima v2's other restart flags (--progress, the flags of
 // `limactl edit`) goes on with itself, `limactl restart ...` unchanged, which
 // finds the instance stopped, says so, and applies them as it boots. Arguments
@@ -52,26 +54,26 @@ func (h Hooks) Start(ctx context.Context, inv limaadapter.Invocation, opts Start
 // a warning naming the instance at risk. Any other failure to inspect the
 // instance stops here with the error: nothing is stopped or started.
 func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts StartOptions) (int, error) {
-	line, verdict := limaadapter.ParseRestart(inv.Args)
-	if verdict != limaadapter.MayBoot {
-		if verdict == limaadapter.Unknown && !opts.NoRotate {
-			h.warnAtRisk(inv)
+	line := limaadapter.ParseBootLine(inv)
+	if line.Verdict != limaadapter.MayBoot {
+		if line.Verdict == limaadapter.Unknown && !opts.NoRotate {
+			h.warnAtRisk(line)
 		}
 		return h.handOver(inv.Argv()...)
 	}
-	inst, err := h.Lima.Inspect(ctx, line.Name)
+	inst, err := h.Lima.Inspect(ctx, line.Instance)
 	if errors.Is(err, limaadapter.ErrNoInstance) {
 		return h.handOver(inv.Argv()...) // limactl reports it
 	} else if err != nil {
-		return 1, inspectError(inv, line.Name, err)
+		return 1, inspectError(inv, line.Instance, err)
 	}
 	if !inst.Stopped() {
-		if status, err := h.stop(ctx, inv, line.Name, line.Force); err != nil || status != 0 {
+		if status, err := h.stop(ctx, inv, line.Instance, line.Force); err != nil || status != 0 {
 			return status, err
 		}
 	}
 	if !opts.NoRotate {
-		if err := h.rotateBeforeStart(ctx, line.Name); err != nil {
+		if err := h.rotateBeforeStart(ctx, line.Instance); err != nil {
 			return 1, err
 		}
 	}
@@ -80,7 +82,7 @@ func (h Hooks) Restart(ctx context.Context, inv limaadapter.Invocation, opts Sta
 		argv = inv.With("start", line.StartArgs...)
 	}
 	if opts.Console != nil {
-		return h.runFollowingConsole(ctx, line.Name, opts.Console, argv)
+		return h.runFollowingConsole(ctx, line.Instance, opts.Console, argv)
 	}
 	return h.handOver(argv...)
 }

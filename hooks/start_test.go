@@ -61,6 +61,7 @@ func TestStartBrokenInstanceIsNotStarted(t *testing.T) {
 	_, err := fx.hooks.Start(context.Background(), startInv("vm"), StartOptions{})
 	require.ErrorIs(t, err, ErrNotStopped)
 	assert.ErrorIs(t, err, ErrNotStarted)
+	assert.EqualError(t, err, `instance not started: failed to rotate the logs of instance "vm": its status is "Broken": instance is not stopped`)
 	assert.Empty(t, fx.lima.execs)
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
 }
@@ -78,9 +79,7 @@ func TestStartNoRotateLeavesLogsToLima(t *testing.T) {
 // The original implementation ignored stat errors other than "not exist" and
 // started the VM, which then destroyed the log.
 func TestStartStatErrorDoesNotStartTheVM(t *testing.T) {
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "precious"})
 	require.NoError(t, os.Chmod(dir, 0o600)) // no search permission: every stat fails with EACCES
@@ -90,6 +89,7 @@ func TestStartStatErrorDoesNotStartTheVM(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, os.ErrPermission)
 	assert.Contains(t, err.Error(), "serial.log")
+	assert.NotContains(t, err.Error(), "\n")
 	assert.ErrorIs(t, err, ErrNotStarted)
 	assert.NotEqual(t, 0, status)
 	assert.Empty(t, fx.lima.execs, "the VM must not be started")
@@ -142,21 +142,10 @@ func TestRestartStopFailureStopsEverything(t *testing.T) {
 	assert.Equal(t, "A", readFile(t, filepath.Join(dir, "serial.log")))
 }
 
-func skipOrFailAsRoot(t *testing.T) {
-	t.Helper()
-	msg := "needs a non-root user (root bypasses permission checks): run the tests through scripts/as-test-user"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip("SKIPPED LOUDLY: " + msg)
-}
-
 // Once every log is renamed the logs are safe: a failure to compress an older
 // generation is a warning, and the instance starts.
 func TestStartGoesOnWhenOnlyCompressionFails(t *testing.T) {
-	if os.Geteuid() == 0 {
-		skipOrFailAsRoot(t)
-	}
+	testutil.RequireNonRoot(t)
 	fx := newFixture(t)
 	fx.hooks.Compress = true
 	dir := fx.instance(t, "vm", "Stopped", map[string]string{"serial.log": "boot 3", "serial.1.log": "boot 1", "serial.2.log": "boot 2"})

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 
 	"limactl-logkeep/limaadapter"
 	"limactl-logkeep/logfile"
@@ -94,9 +93,9 @@ func (h Hooks) RotateBeforeBoot(ctx context.Context, name string) error {
 		h.Log.Warn(err)
 		return nil
 	case errors.Is(err, ErrRunning):
-		return fmt.Errorf("%w, started outside the service manager: not booting it again (stop it with limactl stop %s, then restart the service)", err, name)
+		return fmt.Errorf("%w, started outside the service manager (Hint: limactl stop %s, then restart the service)", err, name)
 	case err != nil:
-		return fmt.Errorf("%w\n%w: the service manager will not boot instance %q, because booting would delete its logs; fix the cause", err, ErrNotStarted, name)
+		return fmt.Errorf("%w: %w", ErrNotStarted, err)
 	}
 	return nil
 }
@@ -140,7 +139,7 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 		}
 		out, err := limaadapter.LaunchdThroughLogkeep(plist, s.Logkeep, h.bootOptions())
 		if err != nil {
-			return nil, path, fmt.Errorf("%s: %w: run `limactl start-at-login %s` to rewrite it", path, err, name)
+			return nil, path, fmt.Errorf("%s: %w (Hint: run limactl start-at-login %s to rewrite it)", path, err, name)
 		}
 		return out, path, nil
 	}
@@ -158,32 +157,13 @@ func (h Hooks) wantedEntry(name string, s ServiceBoots) ([]byte, string, error) 
 	if err != nil {
 		return nil, unit, err
 	}
-	return h.dropIn(name, home, s.Logkeep, limactl), limaadapter.DropInOf(unit), nil
-}
-
-// dropIn is the systemd drop-in that keeps the boots of Lima's unit of the
-// instance name.
-func (h Hooks) dropIn(name, limaHome, logkeep, limactl string) []byte {
-	words := []string{limaadapter.SystemdQuote(logkeep), limaadapter.SystemdQuoteArg("--limactl=" + limactl)}
-	for _, opt := range h.bootOptions() {
-		words = append(words, limaadapter.SystemdQuoteArg(opt))
-	}
-	words = append(words, "start-at-login", "--before-boot", name)
-	return fmt.Appendf(nil, `# Written by limactl-logkeep start-at-login: before every boot of Lima's unit
-# %s (each Restart=on-failure retry too), the last boot's logs
-# become a generation. Remove it with: limactl logkeep start-at-login --enabled=false %s
-# LIMA_HOME is set for the whole service, Lima's own ExecStart included: Lima's
-# unit sets none, and would otherwise boot the instance of the default home.
-[Service]
-Environment=%s
-ExecStartPre=%s
-`, limaadapter.SystemdUnitName(name), name, limaadapter.SystemdQuote("LIMA_HOME="+limaHome), strings.Join(words, " "))
+	return limaadapter.SystemdDropIn(name, home, s.Logkeep, limactl, h.bootOptions()), limaadapter.DropInOf(unit), nil
 }
 
 // notRegistered is the error for an instance name whose start-at-login entry,
 // path, Lima has not written.
 func notRegistered(name, path string) error {
-	return fmt.Errorf("instance %q: %w (no %s): run `limactl start-at-login %s` first", name, ErrNotRegistered, path, name)
+	return fmt.Errorf("instance %q: %w (no %s) (Hint: run limactl start-at-login %s first)", name, ErrNotRegistered, path, name)
 }
 
 // readPlist reads Lima's launchd agent of the instance name.

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"limactl-logkeep/internal/testutil"
 	"limactl-logkeep/limaadapter"
 )
 
@@ -115,10 +116,7 @@ func TestKeepServiceBootsNeedsLimasEntry(t *testing.T) {
 func TestDropInPassesSystemdAnalyzeVerify(t *testing.T) {
 	analyze, err := exec.LookPath("systemd-analyze")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("systemd-analyze is missing (Debian package systemd), and CI=true")
-		}
-		t.Skip("SKIPPED LOUDLY: systemd-analyze is missing (install Debian's systemd package); the drop-in is not verified")
+		testutil.MissingPrerequisite(t, "systemd-analyze (Debian's systemd package): the drop-in is not verified")
 	}
 	fx := newFixture(t)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(t.TempDir(), "config"))
@@ -161,7 +159,6 @@ func TestKeepServiceBootsLaunchd(t *testing.T) {
 	path, err := fx.hooks.KeepServiceBoots("vm1", s)
 	require.NoError(t, err)
 	assert.Equal(t, plist, path)
-	assert.Contains(t, readFile(t, plist), "<string>"+s.Logkeep+"</string>\n\t\t<string>--max-backups=5</string>\n\t\t<string>--limactl=/opt/homebrew/bin/limactl</string>\n\t\t<string>wrap</string>\n\t\t<string>start</string>\n\t\t<string>vm1</string>\n\t\t<string>--foreground</string>")
 	prog, err := limaadapter.ParseLaunchdProgram([]byte(readFile(t, plist)))
 	require.NoError(t, err)
 	assert.Equal(t, limaadapter.LaunchdProgram{Limactl: "/opt/homebrew/bin/limactl", Instance: "vm1", Logkeep: s.Logkeep, Options: []string{"--max-backups=5"}}, prog)
@@ -172,7 +169,14 @@ func TestKeepServiceBootsLaunchd(t *testing.T) {
 	removed, err := fx.hooks.ForgetServiceBoots("vm1", s)
 	require.NoError(t, err)
 	assert.Equal(t, plist, removed)
-	assert.Equal(t, string(limas), readFile(t, plist), "Lima's ProgramArguments back")
+	// The plist is written canonically (limaadapter.LaunchdThroughLogkeep): Lima's,
+	// keys sorted.
+	canonical, err := limaadapter.LaunchdThroughLogkeep(limas, "", nil)
+	require.NoError(t, err)
+	assert.Equal(t, string(canonical), readFile(t, plist), "Lima's ProgramArguments back, every other key as Lima wrote it")
+	prog, err = limaadapter.ParseLaunchdProgram([]byte(readFile(t, plist)))
+	require.NoError(t, err)
+	assert.Equal(t, limaadapter.LaunchdProgram{Limactl: "/opt/homebrew/bin/limactl", Instance: "vm1"}, prog)
 	st, err = fx.hooks.ServiceBootsStatus("vm1", s)
 	require.NoError(t, err)
 	assert.True(t, st.Registered)
@@ -196,7 +200,7 @@ func TestRotateBeforeBoot(t *testing.T) {
 	err := fx.hooks.RotateBeforeBoot(ctx, "vm9")
 	assert.ErrorIs(t, err, limaadapter.ErrNoInstance)
 	assert.ErrorIs(t, err, ErrNotStarted)
-	assert.ErrorContains(t, err, `will not boot instance "vm9"`)
+	assert.ErrorContains(t, err, `instance not started: failed to rotate the logs of instance "vm9": instance does not exist`)
 }
 
 // Deleting through the wrapper removes the drop-in, only once limactl's delete
@@ -260,4 +264,60 @@ func TestStartAtLoginHint(t *testing.T) {
 	_, err = fx.hooks.Wrap(context.Background(), []string{"start-at-login", "vm1"})
 	require.NoError(t, err)
 	assert.Empty(t, log.String(), "already kept: no hint")
+}
+
+// Forgetting under launchd changes nothing when there is nothing to undo: no
+// agent at all, or Lima's own agent that does not go through limactl-logkeep.
+func TestForgetServiceBootsLaunchdNothingToUndo(t *testing.T) {
+	fx := newFixture(t)
+	t.Setenv("HOME", t.TempDir())
+	s := ServiceBoots{Manager: Launchd, Logkeep: "/usr/local/bin/limactl-logkeep"}
+
+	path, err := fx.hooks.ForgetServiceBoots("vm1", s)
+	require.NoError(t, err)
+	assert.Empty(t, path)
+
+	plist, err := limaadapter.LaunchdPlistPath("vm1", os.Getenv)
+	require.NoError(t, err)
+	limas := limaEntry(t, launchd.Template, plist, "/opt/homebrew/bin/limactl", "vm1")
+	path, err = fx.hooks.ForgetServiceBoots("vm1", s)
+	require.NoError(t, err)
+	assert.Empty(t, path)
+	assert.Equal(t, string(limas), readFile(t, plist), "Lima's agent is left as it is")
+}
+
+func TestKeepServiceBootsNeedsAnAbsoluteProgram(t *testing.T) {
+	fx, unit, _ := systemdFixture(t)
+	_, err := fx.hooks.KeepServiceBoots("vm1", ServiceBoots{Manager: Systemd, Logkeep: "limactl-logkeep"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"limactl-logkeep"`)
+	assert.NoDirExists(t, unit+".d", "nothing is written")
+}
+
+func TestServiceBootsStatusNotRegistered(t *testing.T) {
+	fx := newFixture(t)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(t.TempDir(), "config"))
+	st, err := fx.hooks.ServiceBootsStatus("vm1", ServiceBoots{Manager: Systemd, Logkeep: "/lk"})
+	require.NoError(t, err)
+	assert.False(t, st.Registered)
+	assert.False(t, st.Present)
+	assert.False(t, st.Current)
+	assert.Equal(t, filepath.Join(st.Entry+".d", limaadapter.DropInName), st.Kept)
+}
+
+// An agent that is not Lima's start-at-login agent is an error that names its plist.
+func TestForgetServiceBootsLaunchdNamesAForeignPlist(t *testing.T) {
+	fx := newFixture(t)
+	t.Setenv("HOME", t.TempDir())
+	plist, err := limaadapter.LaunchdPlistPath("vm1", os.Getenv)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(plist), 0o755))
+	foreign := "<plist><dict><key>ProgramArguments</key><array><string>/bin/true</string></array></dict></plist>\n"
+	require.NoError(t, os.WriteFile(plist, []byte(foreign), 0o644))
+
+	path, err := fx.hooks.ForgetServiceBoots("vm1", ServiceBoots{Manager: Launchd, Logkeep: "/lk"})
+	require.ErrorIs(t, err, limaadapter.ErrNotLimaPlist)
+	assert.ErrorContains(t, err, plist+": ")
+	assert.Empty(t, path)
+	assert.Equal(t, foreign, readFile(t, plist), "left as it is")
 }

@@ -16,7 +16,8 @@ func (h Hooks) StartAtLoginHint(_ context.Context, inv limaadapter.Invocation) (
 		if err == nil {
 			st, err := h.ServiceBootsStatus(line.Instance, ServiceBoots{Manager: manager})
 			if err == nil && !st.Present {
-				h.Log.Infof("The service manager's boots of instance %q will delete its logs; to keep every boot: limactl logkeep start-at-login %s", line.Instance, line.Instance)
+				h.Log.WithField("instance", line.Instance).Infof("The service manager's boots will delete the instance's logs "+
+					"(Hint: to keep every boot, run limactl logkeep start-at-login %s)", line.Instance)
 			}
 		}
 	}

@@ -27,8 +27,8 @@ func (h Hooks) Wrap(ctx context.Context, argv []string) (int, error) {
 func (h Hooks) PassesThrough(argv []string) bool {
 	inv := limaadapter.SplitCommand(argv)
 	if limaadapter.IsDoor(inv.Command) {
-		line, verdict := limaadapter.ParseBootLine(inv)
-		return verdict == limaadapter.NoBoot || (verdict == limaadapter.MayBoot && h.doorIsUntouched(line))
+		line := limaadapter.ParseBootLine(inv)
+		return line.Verdict == limaadapter.NoBoot || (line.Verdict == limaadapter.MayBoot && h.doorIsUntouched(line))
 	}
 	_, hooked := h.hookFor(inv.Command)
 	return !hooked

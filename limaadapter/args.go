@@ -1,7 +1,6 @@
 package limaadapter
 
 import (
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -51,8 +50,8 @@ func globalFlags(flags *pflag.FlagSet) {
 }
 
 // parse parses args with a flag set built by register plus limactl's global
-// flags, the way cobra would. ok is false for --help and for any parse error,
-// which limactl itself will report.
+// flags, the way cobra would. ok is false for any parse error, which limactl
+// itself will report, and for --help unless register registers it.
 func parse(args []string, register func(flags *pflag.FlagSet)) (flags *pflag.FlagSet, ok bool) {
 	flags = pflag.NewFlagSet("limactl", pflag.ContinueOnError)
 	register(flags)
@@ -62,66 +61,6 @@ func parse(args []string, register func(flags *pflag.FlagSet)) (flags *pflag.Fla
 		return flags, false
 	}
 	return flags, true
-}
-
-// StartLine is what a `limactl start` line says about the instance it boots.
-type StartLine struct {
-	Name string // the instance limactl boots
-	// FromTemplate is true when the argument is a file, template or URL: limactl
-	// then creates a new instance and refuses a name that is taken, so no instance
-	// that already exists is booted and none has logs of an earlier boot to keep.
-	FromTemplate bool
-}
-
-// ParseStart returns the instance that `limactl start args...` would boot,
-// following Lima's loadOrCreateInstance: no argument means --name or "default";
-// an instance name means that instance; a YAML file, template or URL means --name
-// or the name Lima derives from it (FromTemplate). ok is false when limactl
-// would boot nothing it can be told in advance (--help, --list-templates,
-// --list-drivers, stdin without --name, or a github:, plugin or image locator
-// without --name) or would reject the arguments; the caller then passes them
-// through and lets limactl answer. When ok is false, FromTemplate may still be true: the line
-// creates a new instance from a locator whose name only limactl derives (a
-// github: or limactl-url-SCHEME plugin locator, an image URL; see
-// nameFromLocator), so no existing instance's logs are at risk.
-func ParseStart(args []string) (StartLine, bool) {
-	flags, ok := parse(args, registerStartFlags)
-	if !ok || flags.NArg() > 1 {
-		return StartLine{}, false
-	}
-	if listsOrHelps(flags) {
-		return StartLine{}, false // lists and exits, boots nothing
-	}
-	flagName, _ := flags.GetString("name")
-	arg := flags.Arg(0)
-	var (
-		name         string
-		fromTemplate bool
-		err          error
-	)
-	switch {
-	case arg == "" && flagName == "":
-		name = DefaultInstance
-	case arg == "":
-		name = flagName
-	case ValidateName(arg) == nil:
-		if flagName != "" && flagName != arg {
-			return StartLine{}, false
-		}
-		name = arg
-	case flagName != "":
-		name, fromTemplate = flagName, true
-	case arg == "-":
-		return StartLine{}, false
-	default:
-		fromTemplate = true
-		name, err = nameFromLocator(arg)
-	}
-	if err != nil || ValidateName(name) != nil {
-		// A locator whose name only limactl can derive still creates a new instance.
-		return StartLine{FromTemplate: fromTemplate && errors.Is(err, errNameAtRunTime)}, false
-	}
-	return StartLine{Name: name, FromTemplate: fromTemplate}, true
 }
 
 // InstanceArgs is a parsed `limactl stop|restart|delete|factory-reset` line.
@@ -177,10 +116,10 @@ func (inv Invocation) With(command string, args ...string) []string {
 	return Invocation{Global: inv.Global, Command: command, Args: args}.Argv()
 }
 
-// StartAtRisk is a guess, for a warning only, at the instances whose logs a
+// guessAtRisk is a guess, for a warning only, at the instances whose logs a
 // command line that could not be parsed (an unknown flag, say of a newer Lima)
-// may put at risk. args are the arguments after the command word
-// (Invocation.Args). It parses leniently, skipping unknown flags and the value
+// may put at risk. args are the line's global flags and the arguments after the
+// command word. It parses leniently, skipping unknown flags and the value
 // that may follow one, and returns, in order and without repeats, the value of
 // --name or --instance, each positional argument and each word right after an
 // unknown flag (every word not starting with "-" when a known flag has a bad
@@ -188,8 +127,8 @@ func (inv Invocation) With(command string, args ...string) []string {
 // instance in LIMA_HOME (all valid ones when LIMA_HOME cannot be resolved). A
 // line that names nothing names the default instance. The result may be empty
 // (the line names only new instances or locators) and may name an instance the
-// line does not boot; it must never decide what is rotated or passed through.
-func StartAtRisk(args []string) []string {
+// line does not boot.
+func guessAtRisk(args []string) []string {
 	flags := pflag.NewFlagSet("limactl", pflag.ContinueOnError)
 	flags.ParseErrorsWhitelist.UnknownFlags = true
 	flags.SetOutput(io.Discard)
@@ -214,7 +153,7 @@ func StartAtRisk(args []string) []string {
 	return existingInstances(named)
 }
 
-// RemoveAtRisk is StartAtRisk for a `limactl delete|rm|remove|factory-reset`
+// RemoveAtRisk is BootLine.AtRisk for a `limactl delete|rm|remove|factory-reset`
 // line that could not be parsed: the existing instances whose logs it may
 // remove. A line asking for help, and a delete line naming nothing (limactl
 // refuses it), put none at risk.
@@ -229,7 +168,7 @@ func RemoveAtRisk(inv Invocation) []string {
 	if inv.Command != "factory-reset" && len(plainWords(inv.Args)) == 0 {
 		return nil
 	}
-	return StartAtRisk(inv.Args)
+	return guessAtRisk(inv.Args)
 }
 
 // plainWords returns the arguments that do not start with "-".
@@ -244,7 +183,7 @@ func plainWords(args []string) []string {
 }
 
 // registerShellFlags registers the flags of `limactl shell` (v2.2.0 and v1.2.1
-// together), for ParseBootLine and StartAtRisk.
+// together), for ParseBootLine and guessAtRisk.
 func registerShellFlags(flags *pflag.FlagSet) {
 	flags.String("instance", "", "")
 	flags.String("shell", "", "")

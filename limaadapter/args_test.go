@@ -9,67 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseStart(t *testing.T) {
-	cases := []struct {
-		args []string
-		name string
-		ok   bool
-	}{
-		{nil, "default", true},
-		{[]string{"vm"}, "vm", true},
-		{[]string{"--name", "vm"}, "vm", true},
-		{[]string{"--name=vm", "vm"}, "vm", true},
-		{[]string{"--name=a", "b"}, "", false}, // limactl rejects the pair
-		{[]string{"vm", "--timeout", "10m", "--foreground"}, "vm", true},
-		{[]string{"--cpus", "2", "vm"}, "vm", true},
-		{[]string{"--set", ".cpus=2", "vm"}, "vm", true},
-		{[]string{"--log-level", "debug", "--tty=false", "-y", "vm"}, "vm", true},
-		{[]string{"./dir/tiny.yaml"}, "tiny", true},
-		{[]string{"tiny.yml"}, "tiny", true},
-		{[]string{"--name", "x", "./dir/tiny.yaml"}, "x", true},
-		{[]string{"template://docker"}, "docker", true},
-		{[]string{"template://deprecated/centos-7"}, "centos-7", true},
-		{[]string{"https://example.com/t/alpine.yaml"}, "alpine", true},
-		{[]string{"template:docker"}, "docker", true},
-		{[]string{"github:lima-vm/lima/templates/docker"}, "", false}, // named when limactl fetches it
-		{[]string{"--name", "gh", "github:org/repo"}, "gh", true},
-		{[]string{"myplugin:x"}, "", false},
-		{[]string{"--progress", "--ssh-port", "0", "vm"}, "vm", true},
-		{[]string{"--list-drivers", "vm"}, "", false},
-		{[]string{"-"}, "", false},
-		{[]string{"--name", "vm", "-"}, "vm", true},
-		{[]string{"--list-templates"}, "", false},
-		{[]string{"--help"}, "", false},
-		{[]string{"-h", "vm"}, "", false},
-		{[]string{"--no-such-flag", "vm"}, "", false},
-		{[]string{"a", "b"}, "", false},
-		{[]string{"--", "vm"}, "vm", true},
-		{[]string{"--name", "../x"}, "", false},
-	}
-	for _, c := range cases {
-		line, ok := ParseStart(c.args)
-		name := line.Name
-		assert.Equal(t, c.ok, ok, "%q", c.args)
-		assert.Equal(t, c.name, name, "%q", c.args)
-	}
-}
-
-func TestParseStartFromTemplate(t *testing.T) {
-	for _, args := range [][]string{nil, {"vm"}, {"--name", "vm"}, {"--tty=false", "vm", "--timeout=1m"}} {
-		line, ok := ParseStart(args)
-		assert.True(t, ok && !line.FromTemplate, "%q starts an existing instance", args)
-	}
-	for _, args := range [][]string{{"vm.yaml"}, {"../vm"}, {"./vm/"}, {"--name", "vm", "t.yaml"}, {"template://vm"}, {"-"}, {"--help"}} {
-		line, ok := ParseStart(args)
-		assert.False(t, ok && !line.FromTemplate, "%q creates a new instance (or starts nothing)", args)
-	}
-	// Lima names these when it runs; they still create a new instance.
-	for _, args := range [][]string{{"github:org/repo"}, {"myplugin:x"}, {"./disk.qcow2"}} {
-		line, ok := ParseStart(args)
-		assert.True(t, !ok && line.FromTemplate && line.Name == "", "%q: %+v %v", args, line, ok)
-	}
-}
-
 func TestSplitCommand(t *testing.T) {
 	cases := []struct {
 		argv []string
@@ -112,7 +51,7 @@ func TestParseInstanceArgs(t *testing.T) {
 	assert.False(t, ok)
 }
 
-func TestStartAtRisk(t *testing.T) {
+func TestGuessAtRisk(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("LIMA_HOME", home)
 	for _, name := range []string{"vm", "other", "default"} {
@@ -140,10 +79,10 @@ func TestStartAtRisk(t *testing.T) {
 		{[]string{"../vm", "--future"}, nil},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, StartAtRisk(c.args), "%q", c.args)
+		assert.Equal(t, c.want, guessAtRisk(c.args), "%q", c.args)
 	}
 	require.NoError(t, os.RemoveAll(filepath.Join(home, "default")))
-	assert.Empty(t, StartAtRisk([]string{"--future-flag"}), "a default instance that does not exist is not at risk")
+	assert.Empty(t, guessAtRisk([]string{"--future-flag"}), "a default instance that does not exist is not at risk")
 }
 
 func TestRemoveAtRisk(t *testing.T) {

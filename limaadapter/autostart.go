@@ -94,7 +94,32 @@ func UnitExecStart(path string) (string, error) {
 			return strings.Trim(words[0], `"`), nil
 		}
 	}
-	return "", fmt.Errorf("%s has no ExecStart= line: is it Lima's unit? Run `limactl start-at-login` again to rewrite it", path)
+	return "", fmt.Errorf("%s has no ExecStart= line, so it is not Lima's unit (Hint: run limactl start-at-login again to rewrite it)", path)
+}
+
+// SystemdDropIn returns the drop-in for Lima's systemd unit of the instance
+// name that keeps its boots: its ExecStartPre runs `<logkeep> --limactl=<limactl>
+// OPTIONS... start-at-login --before-boot NAME` (logkeep is limactl-logkeep's
+// absolute path, options its global options), before every boot of the unit and
+// each Restart=on-failure retry, and Environment= sets LIMA_HOME=limaHome for
+// the whole service, Lima's own ExecStart included: Lima's unit sets none, and
+// would otherwise boot the instance of the default home. Every word is quoted
+// for systemd (SystemdQuote, SystemdQuoteArg). It is a pure function.
+func SystemdDropIn(name, limaHome, logkeep, limactl string, options []string) []byte {
+	words := []string{SystemdQuote(logkeep), SystemdQuoteArg("--limactl=" + limactl)}
+	for _, opt := range options {
+		words = append(words, SystemdQuoteArg(opt))
+	}
+	words = append(words, "start-at-login", "--before-boot", name)
+	return fmt.Appendf(nil, `# Written by limactl-logkeep start-at-login: before every boot of Lima's unit
+# %s (each Restart=on-failure retry too), the last boot's logs
+# become a generation. Remove it with: limactl logkeep start-at-login --enabled=false %s
+# LIMA_HOME is set for the whole service, Lima's own ExecStart included: Lima's
+# unit sets none, and would otherwise boot the instance of the default home.
+[Service]
+Environment=%s
+ExecStartPre=%s
+`, SystemdUnitName(name), name, SystemdQuote("LIMA_HOME="+limaHome), strings.Join(words, " "))
 }
 
 // SystemdQuote quotes word for a systemd unit setting where systemd expands

@@ -1,13 +1,12 @@
 package limaadapter
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"howett.net/plist"
 )
 
 // ErrNotLimaPlist means a launchd plist does not start an instance the way
@@ -15,44 +14,62 @@ import (
 // the way LaunchdThroughLogkeep rewrites it.
 var ErrNotLimaPlist = errors.New("not Lima's start-at-login agent")
 
-var (
-	programArgumentsRE = regexp.MustCompile(`(?s)(<key>ProgramArguments</key>\s*<array>)(.*?)(\s*</array>)`)
-	plistStringRE      = regexp.MustCompile(`(?s)(\s*)<string>.*?</string>`)
-)
-
-// programArguments returns the ProgramArguments array of the launchd plist.
-func programArguments(plist []byte) ([]string, error) {
-	m := programArgumentsRE.FindSubmatch(plist)
-	if m == nil {
-		return nil, fmt.Errorf("no ProgramArguments array: %w", ErrNotLimaPlist)
-	}
-	var array struct {
-		Strings []string `xml:"string"`
-	}
-	if err := xml.Unmarshal(append(append([]byte("<array>"), m[2]...), "</array>"...), &array); err != nil {
-		return nil, fmt.Errorf("cannot read ProgramArguments: %w", err)
-	}
-	return array.Strings, nil
+// agent is a launchd agent's property list, read with howett.net/plist: its
+// top-level dictionary and the format it was written in.
+type agent struct {
+	dict   map[string]any
+	format int // plist.XMLFormat (Lima's) or plist.BinaryFormat (after `plutil -convert binary1`)
 }
 
-// withProgramArguments returns plist with its ProgramArguments array replaced
-// by args, indented like the array's first element; everything else is kept
-// byte for byte.
-func withProgramArguments(plist []byte, args []string) []byte {
-	m := programArgumentsRE.FindSubmatchIndex(plist)
-	indent := "\n\t\t"
-	if first := plistStringRE.FindSubmatch(plist[m[4]:m[5]]); first != nil && len(first[1]) > 0 {
-		indent = string(first[1])
+// readAgent reads a launchd plist in XML or binary form. A plist that is not a
+// dictionary is an error wrapping ErrNotLimaPlist.
+func readAgent(data []byte) (agent, error) {
+	var top any
+	format, err := plist.Unmarshal(data, &top)
+	if err != nil {
+		return agent{}, fmt.Errorf("cannot read the plist: %w", err)
 	}
-	var body bytes.Buffer
-	for _, arg := range args {
-		body.WriteString(indent + "<string>")
-		_ = xml.EscapeText(&body, []byte(arg)) // writes to a buffer: no error
-		body.WriteString("</string>")
+	dict, ok := top.(map[string]any)
+	if !ok || (format != plist.XMLFormat && format != plist.BinaryFormat) {
+		return agent{}, fmt.Errorf("not an XML or binary plist dictionary: %w", ErrNotLimaPlist)
 	}
-	out := slices.Clone(plist[:m[4]])
-	out = append(out, body.Bytes()...)
-	return append(out, plist[m[5]:]...)
+	return agent{dict: dict, format: format}, nil
+}
+
+// programArguments returns the agent's ProgramArguments array.
+func (a agent) programArguments() ([]string, error) {
+	array, ok := a.dict["ProgramArguments"].([]any)
+	if !ok {
+		return nil, fmt.Errorf("no ProgramArguments array: %w", ErrNotLimaPlist)
+	}
+	args := make([]string, len(array))
+	for i, v := range array {
+		if args[i], ok = v.(string); !ok {
+			return nil, fmt.Errorf("ProgramArguments holds a %T: %w", v, ErrNotLimaPlist)
+		}
+	}
+	return args, nil
+}
+
+// withProgramArguments returns the agent's plist with its ProgramArguments
+// array replaced by args, in the agent's format: every other key and value is
+// kept. howett.net/plist writes a dictionary's keys in sorted order, indented
+// with tabs, so the bytes are canonical: the same content always gives the same
+// bytes.
+func (a agent) withProgramArguments(args []string) ([]byte, error) {
+	dict := make(map[string]any, len(a.dict))
+	for k, v := range a.dict {
+		dict[k] = v
+	}
+	dict["ProgramArguments"] = args
+	out, err := plist.MarshalIndent(dict, a.format, "\t")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the plist: %w", err)
+	}
+	if a.format == plist.XMLFormat {
+		out = append(out, '\n')
+	}
+	return out, nil
 }
 
 // LaunchdProgram is what a start-at-login agent runs: Lima's limactl, and
@@ -68,8 +85,17 @@ type LaunchdProgram struct {
 // `<limactl> start NAME --foreground`, or LaunchdThroughLogkeep's `<logkeep>
 // OPTIONS... --limactl=<limactl> wrap start NAME --foreground`. Anything else is
 // an error wrapping ErrNotLimaPlist.
-func ParseLaunchdProgram(plist []byte) (LaunchdProgram, error) {
-	args, err := programArguments(plist)
+func ParseLaunchdProgram(data []byte) (LaunchdProgram, error) {
+	a, err := readAgent(data)
+	if err != nil {
+		return LaunchdProgram{}, err
+	}
+	return a.program()
+}
+
+// program reads the agent's ProgramArguments as ParseLaunchdProgram does.
+func (a agent) program() (LaunchdProgram, error) {
+	args, err := a.programArguments()
 	if err != nil {
 		return LaunchdProgram{}, err
 	}
@@ -104,11 +130,19 @@ func (prog LaunchdProgram) launchdArguments() []string {
 // its global options): `<logkeep> OPTIONS... --limactl=<limactl> wrap start
 // NAME --foreground`. wrap rotates the logs, then execs the same `limactl
 // start NAME --foreground`, so launchd keeps tracking one process. The rest of
-// the plist (label, working directory, launchd's own logs) is unchanged. A
-// plist already rewritten is rewritten with the new program and options;
-// logkeep "" gives Lima's own ProgramArguments back. It is a pure function.
-func LaunchdThroughLogkeep(plist []byte, logkeep string, options []string) ([]byte, error) {
-	prog, err := ParseLaunchdProgram(plist)
+// the plist (label, working directory, launchd's own logs, any other key) keeps
+// its values, and the plist its format (XML, or binary); the XML is written
+// canonically (keys sorted, tab-indented: see withProgramArguments), so
+// rewriting a plist with the program and options it already has gives the same
+// bytes back. A plist already rewritten is rewritten with the new program and
+// options; logkeep "" gives Lima's own ProgramArguments back. It is a pure
+// function.
+func LaunchdThroughLogkeep(data []byte, logkeep string, options []string) ([]byte, error) {
+	a, err := readAgent(data)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := a.program()
 	if err != nil {
 		return nil, err
 	}
@@ -116,5 +150,5 @@ func LaunchdThroughLogkeep(plist []byte, logkeep string, options []string) ([]by
 	if logkeep == "" {
 		prog.Options = nil
 	}
-	return withProgramArguments(plist, prog.launchdArguments()), nil
+	return a.withProgramArguments(prog.launchdArguments())
 }

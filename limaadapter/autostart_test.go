@@ -11,6 +11,7 @@ import (
 	"github.com/lima-vm/lima/v2/pkg/autostart/launchd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"howett.net/plist"
 )
 
 // limaModule and limaVersion are the Lima module whose start-at-login files
@@ -73,7 +74,7 @@ func renderLima(t *testing.T, tmpl, limactl, name, dir string) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	require.NoError(t, template.Must(template.New("").Parse(tmpl)).Execute(&out,
-		map[string]string{"Binary": limactl, "Instance": name, "WorkDir": dir}))
+		map[string]string{"Binary": limactl, "Instance": name, "WorkDir": dir, "UserName": "u"}))
 	return out.Bytes()
 }
 
@@ -100,6 +101,15 @@ func TestSystemdQuote(t *testing.T) {
 	assert.Equal(t, `"100%%$$HOME\\\"q"`, SystemdQuoteArg(`100%$HOME\"q`))
 }
 
+// decodePlist reads a plist's top-level dictionary.
+func decodePlist(t *testing.T, data []byte) map[string]any {
+	t.Helper()
+	var dict map[string]any
+	_, err := plist.Unmarshal(data, &dict)
+	require.NoError(t, err)
+	return dict
+}
+
 // The plist transformation on Lima v2.2.0's own template, rendered for an
 // instance as Lima renders it.
 func TestLaunchdThroughLogkeep(t *testing.T) {
@@ -109,16 +119,22 @@ func TestLaunchdThroughLogkeep(t *testing.T) {
 	assert.Equal(t, LaunchdProgram{Limactl: "/opt/homebrew/bin/limactl", Instance: "vm-1"}, prog)
 
 	logkeep := "/Users/u/bin/limactl-logkeep & co"
-	ours, err := LaunchdThroughLogkeep(lima, logkeep, []string{"--max-backups=3", "--keep-logs"})
+	options := []string{"--max-backups=3", "--keep-logs"}
+	ours, err := LaunchdThroughLogkeep(lima, logkeep, options)
 	require.NoError(t, err)
-	args, err := programArguments(ours)
-	require.NoError(t, err)
-	assert.Equal(t, []string{logkeep, "--max-backups=3", "--keep-logs", "--limactl=/opt/homebrew/bin/limactl",
+	args := decodePlist(t, ours)["ProgramArguments"]
+	assert.Equal(t, []any{logkeep, "--max-backups=3", "--keep-logs", "--limactl=/opt/homebrew/bin/limactl",
 		"wrap", "start", "vm-1", "--foreground"}, args)
-	assert.Contains(t, string(ours), "\t\t<string>/Users/u/bin/limactl-logkeep &amp; co</string>\n\t\t<string>--max-backups=3</string>")
-	assert.Equal(t, strings.Replace(string(lima), "<string>/opt/homebrew/bin/limactl</string>",
-		"<string>/Users/u/bin/limactl-logkeep &amp; co</string>\n\t\t<string>--max-backups=3</string>\n\t\t<string>--keep-logs</string>\n\t\t<string>--limactl=/opt/homebrew/bin/limactl</string>\n\t\t<string>wrap</string>", 1),
-		string(ours), "only ProgramArguments change")
+	assert.Contains(t, string(ours), "<string>/Users/u/bin/limactl-logkeep &amp; co</string>")
+	limaDict, oursDict := decodePlist(t, lima), decodePlist(t, ours)
+	delete(limaDict, "ProgramArguments")
+	delete(oursDict, "ProgramArguments")
+	assert.Equal(t, limaDict, oursDict, "only ProgramArguments change")
+	assert.Len(t, oursDict, 6, "Label, RunAtLoad, StandardErrorPath, StandardOutPath, WorkingDirectory, ProcessType")
+
+	same, err := LaunchdThroughLogkeep(ours, logkeep, options)
+	require.NoError(t, err)
+	assert.Equal(t, string(ours), string(same), "the same program and options give the same bytes (ServiceBootsStatus compares them)")
 
 	again, err := LaunchdThroughLogkeep(ours, logkeep, []string{"--max-backups=5"})
 	require.NoError(t, err)
@@ -129,17 +145,68 @@ func TestLaunchdThroughLogkeep(t *testing.T) {
 
 	back, err := LaunchdThroughLogkeep(ours, "", nil)
 	require.NoError(t, err)
-	assert.Equal(t, string(lima), string(back), "undo gives Lima's plist back byte for byte")
+	assert.Equal(t, decodePlist(t, lima), decodePlist(t, back), "undo gives Lima's plist back, every key and value")
+	assert.True(t, strings.HasPrefix(string(back), `<?xml version="1.0" encoding="UTF-8"?>`+"\n<!DOCTYPE plist"), "%s", back)
+	assert.True(t, strings.HasSuffix(string(back), "</plist>\n"), "%q", back)
+}
+
+// Each of Lima v2.2.0's launchd templates (pkg/autostart/launchd, embedded from
+// the module), rendered as Lima renders it, goes through limactl-logkeep and
+// back with every key and value of Lima's, in XML and in binary form.
+func TestLimasLaunchdTemplatesRoundTrip(t *testing.T) {
+	for name, tmpl := range map[string]string{"io.lima-vm.autostart.INSTANCE.plist": launchd.Template,
+		"io.lima-vm.daemon.INSTANCE.plist": launchd.DaemonTemplate} {
+		xmlPlist := renderLima(t, tmpl, "/usr/local/bin/limactl", "vm", "/Users/u/.lima/vm")
+		want := decodePlist(t, xmlPlist)
+		require.Contains(t, want, "WorkingDirectory", name)
+		binPlist, err := plist.Marshal(want, plist.BinaryFormat)
+		require.NoError(t, err)
+		for form, lima := range map[string][]byte{"xml": xmlPlist, "binary": binPlist} {
+			ours, err := LaunchdThroughLogkeep(lima, "/opt/lk/limactl-logkeep", []string{"--max-backups=2"})
+			require.NoError(t, err, "%s %s", name, form)
+			assert.Equal(t, form == "binary", strings.HasPrefix(string(ours), "bplist"), "%s %s keeps its form", name, form)
+			prog, err := ParseLaunchdProgram(ours)
+			require.NoError(t, err)
+			assert.Equal(t, LaunchdProgram{Limactl: "/usr/local/bin/limactl", Instance: "vm", Logkeep: "/opt/lk/limactl-logkeep",
+				Options: []string{"--max-backups=2"}}, prog, "%s %s", name, form)
+			back, err := LaunchdThroughLogkeep(ours, "", nil)
+			require.NoError(t, err)
+			assert.Equal(t, want, decodePlist(t, back), "%s %s: Lima's plist back", name, form)
+		}
+	}
 }
 
 func TestLaunchdThroughLogkeepRefusesOtherPlists(t *testing.T) {
+	agent := func(body string) string {
+		return "<plist><dict><key>Label</key><string>x</string>" + body + "</dict></plist>"
+	}
 	for name, plist := range map[string]string{
-		"no ProgramArguments": `<plist><dict><key>Label</key><string>x</string></dict></plist>`,
-		"not start":           `<key>ProgramArguments</key><array><string>/limactl</string><string>stop</string><string>vm</string><string>--foreground</string></array>`,
-		"not foreground":      `<key>ProgramArguments</key><array><string>/limactl</string><string>start</string><string>vm</string><string>-x</string></array>`,
-		"not wrap":            `<key>ProgramArguments</key><array><string>/lk</string><string>--limactl=/l</string><string>run</string><string>start</string><string>vm</string><string>--foreground</string></array>`,
+		"no ProgramArguments": agent(""),
+		"not an array":        agent(`<key>ProgramArguments</key><string>/limactl start vm --foreground</string>`),
+		"not strings":         agent(`<key>ProgramArguments</key><array><string>/limactl</string><string>start</string><string>vm</string><integer>1</integer></array>`),
+		"not start":           agent(`<key>ProgramArguments</key><array><string>/limactl</string><string>stop</string><string>vm</string><string>--foreground</string></array>`),
+		"not foreground":      agent(`<key>ProgramArguments</key><array><string>/limactl</string><string>start</string><string>vm</string><string>-x</string></array>`),
+		"not wrap":            agent(`<key>ProgramArguments</key><array><string>/lk</string><string>--limactl=/l</string><string>run</string><string>start</string><string>vm</string><string>--foreground</string></array>`),
+		"not a dictionary":    `<plist><array><string>/limactl</string></array></plist>`,
+		"an OpenStep plist":   `{ ProgramArguments = (/limactl, start, vm, "--foreground"); }`,
 	} {
 		_, err := LaunchdThroughLogkeep([]byte(plist), "/lk", nil)
 		assert.ErrorIs(t, err, ErrNotLimaPlist, name)
+		_, err = ParseLaunchdProgram([]byte(plist))
+		assert.ErrorIs(t, err, ErrNotLimaPlist, name)
 	}
+	for _, broken := range []string{`<key>ProgramArguments</key><array><string>/limactl</string></array>`, `<plist><dict><key>ProgramArguments</key><array><string>x</array></dict></plist>`, "bplist00\x01"} {
+		_, err := LaunchdThroughLogkeep([]byte(broken), "/lk", nil)
+		assert.ErrorContains(t, err, "cannot read the plist", broken)
+	}
+}
+
+// The drop-in sets LIMA_HOME for the service and runs the rotation first, every
+// word quoted for systemd: % doubled everywhere, $ doubled in arguments.
+func TestSystemdDropIn(t *testing.T) {
+	got := string(SystemdDropIn("vm1", "/h/100%", "/opt/log keep", "/opt/$lima/limactl", []string{"--max-backups=3", "--compress"}))
+	assert.Contains(t, got, "# lima-vm@vm1.service (each Restart=on-failure retry too)")
+	assert.Contains(t, got, "\n[Service]\nEnvironment=\"LIMA_HOME=/h/100%%\"\n")
+	assert.Contains(t, got, "\nExecStartPre=\"/opt/log keep\" \"--limactl=/opt/$$lima/limactl\" \"--max-backups=3\" \"--compress\" start-at-login --before-boot vm1\n")
+	assert.Contains(t, got, "start-at-login --enabled=false vm1\n")
 }

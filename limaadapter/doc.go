@@ -7,7 +7,9 @@
 // names are exactly limactl's. It tells whether an instance exists, runs or is
 // protected from the files Lima's store reads (lima.yaml, protected, ha.pid and
 // the driver's pid file), asking the real limactl (`limactl list --json`)
-// whenever those leave a doubt; it parses limactl command lines the way the
+// whenever those leave a doubt; it tells how a boot went from its host agent's
+// events (ha.stdout.log, read with Lima's pkg/hostagent/events types) and
+// ha.stderr.log; it parses limactl command lines the way the
 // flag sets of both Lima versions do, and finds and runs the real limactl.
 //
 // It deliberately does not import Lima's pkg/store, pkg/limatmpl, pkg/limayaml,

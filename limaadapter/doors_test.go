@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestParseBootLine(t *testing.T) {
+func TestParseBootLineDoors(t *testing.T) {
 	on, off, unset := OptionalBool{true, true}, OptionalBool{true, false}, OptionalBool{}
 	cases := []struct {
 		global  []string
@@ -57,12 +57,12 @@ func TestParseBootLine(t *testing.T) {
 	}
 	for _, c := range cases {
 		inv := Invocation{Global: c.global, Command: c.command, Args: c.args}
-		got, verdict := ParseBootLine(inv)
-		assert.Equal(t, c.verdict, verdict, "%q", inv.Argv())
-		if verdict == MayBoot {
-			c.want.Command = c.command
-			assert.Equal(t, c.want, got, "%q", inv.Argv())
+		got := ParseBootLine(inv)
+		c.want.Invocation, c.want.Verdict = inv, c.verdict
+		if c.verdict != MayBoot {
+			c.want = BootLine{Invocation: inv, Verdict: c.verdict} // only the verdict
 		}
+		assert.Equal(t, c.want, got, "%q", inv.Argv())
 	}
 }
 
@@ -75,47 +75,9 @@ func TestIsDoor(t *testing.T) {
 	}
 }
 
-func TestStartBootsNothing(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h", "vm"}, {"--list-templates"}, {"--list-drivers"}, {"vm", "--help=true"}} {
-		assert.True(t, StartBootsNothing(args), "%q", args)
-	}
-	for _, args := range [][]string{nil, {"vm"}, {"--future", "vm"}, {"--help=false", "vm"}, {"--list-drivers=false"}} {
-		assert.False(t, StartBootsNothing(args), "%q", args)
-	}
-}
-
 func TestStartFlagsListsBothVersions(t *testing.T) {
 	flags := StartFlags()
 	for name, typ := range map[string]string{"name": "string", "timeout": "duration", "cpus": "int", "progress": "bool", "ssh-port": "uint16", "set": "stringArray", "plain": "bool"} {
 		assert.Equal(t, typ, flags[name], name)
-	}
-}
-
-func TestParseRestart(t *testing.T) {
-	cases := []struct {
-		args    []string
-		want    RestartLine
-		verdict Verdict
-	}{
-		{nil, RestartLine{Name: "default", Plain: true, StartArgs: []string{"default"}}, MayBoot},
-		{[]string{"vm"}, RestartLine{Name: "vm", Plain: true, StartArgs: []string{"vm"}}, MayBoot},
-		{[]string{"-f", "vm", "--debug", "--tty=false"}, RestartLine{Name: "vm", Force: true, Plain: true,
-			StartArgs: []string{"--debug=true", "--tty=false", "vm"}}, MayBoot},
-		{[]string{"vm", "--force"}, RestartLine{Name: "vm", Force: true, Plain: true, StartArgs: []string{"vm"}}, MayBoot},
-		{[]string{"--log-format", "json", "-y", "vm", "--log-level=debug"}, RestartLine{Name: "vm", Plain: true,
-			StartArgs: []string{"--log-format=json", "--log-level=debug", "--yes=true", "vm"}}, MayBoot},
-		{[]string{"--progress", "vm"}, RestartLine{Name: "vm"}, MayBoot},
-		{[]string{"vm", "--cpus", "2", "-f"}, RestartLine{Name: "vm", Force: true}, MayBoot},
-		{[]string{"--set", ".cpus=2", "--set", ".memory=\"1G\"", "vm"}, RestartLine{Name: "vm"}, MayBoot},
-		{[]string{"--help"}, RestartLine{}, NoBoot},
-		{[]string{"a", "b"}, RestartLine{}, NoBoot},
-		{[]string{"../x"}, RestartLine{}, NoBoot},
-		{[]string{"--future", "vm"}, RestartLine{}, Unknown},
-		{[]string{"--start", "vm"}, RestartLine{}, Unknown}, // restart has no --start
-	}
-	for _, c := range cases {
-		got, verdict := ParseRestart(c.args)
-		assert.Equal(t, c.verdict, verdict, "%q", c.args)
-		assert.Equal(t, c.want, got, "%q", c.args)
 	}
 }

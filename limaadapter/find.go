@@ -16,6 +16,12 @@ import (
 // real limactl, so a shim placed first on PATH cannot run itself.
 const ShimMarker = "limactl-logkeep-shim"
 
+// EntryMarker is a line the plugin entry scripts/limactl-logkeep carries near its
+// top: the small sh script `make install` puts where Lima 2 looks for plugins,
+// which execs limactl-logkeep. FindLimactl never resolves it as the real
+// limactl either.
+const EntryMarker = "limactl-logkeep-entry"
+
 // ErrNotRealLimactl means a candidate is a limactl-logkeep shim or limactl-logkeep
 // itself, not Lima's limactl.
 var ErrNotRealLimactl = errors.New("not the real limactl")
@@ -30,7 +36,8 @@ var ErrLimactlNotFound = errors.New("real limactl not found")
 //     exports it) is looked up in $PATH like the default;
 //   - else the first "limactl" in $PATH that is neither a shim nor this program.
 //
-// A shim is the sh script carrying ShimMarker, or the binary shim: limactl-logkeep
+// A shim is the sh script carrying ShimMarker (or the plugin entry, carrying
+// EntryMarker), or the binary shim: limactl-logkeep
 // itself under the name limactl (IsShimName), as a link or a copy. The running
 // executable is recognised by identity (os.SameFile), and any other Go program of
 // limactl-logkeep's module (a copy, another version) by the module path the Go
@@ -45,7 +52,7 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 	if explicit != "" {
 		path, err := checkLimactl(explicit)
 		if err != nil {
-			return "", fmt.Errorf("--limactl %s: %w; point it at Lima's limactl", explicit, err)
+			return "", fmt.Errorf("--limactl %s: %w", explicit, err)
 		}
 		return path, nil
 	}
@@ -56,7 +63,7 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 		if path, err := checkLimactl(env); err == nil {
 			return path, nil
 		} else if !errors.Is(err, ErrNotRealLimactl) {
-			return "", fmt.Errorf("LIMACTL=%s: %w; unset it or point it at Lima's limactl", env, err)
+			return "", fmt.Errorf("LIMACTL=%s: %w (Hint: unset it, or point it at Lima's limactl)", env, err)
 		}
 	}
 	for _, dir := range filepath.SplitList(getenv("PATH")) {
@@ -69,7 +76,7 @@ func FindLimactl(explicit string, getenv func(string) string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: no %q in PATH (shims skipped); install Lima, or give its path with --limactl or LIMACTL", ErrLimactlNotFound, command)
+	return "", fmt.Errorf("%w: no %q in PATH (shims skipped)", ErrLimactlNotFound, command)
 }
 
 // checkLimactl returns the absolute path of candidate if it is an executable
@@ -102,7 +109,7 @@ func checkLimactl(candidate string) (string, error) {
 }
 
 // shimKind says what limactl-logkeep shim the file at path is ("" when none): a
-// script carrying ShimMarker in its first 4 KiB, or a Go executable built from
+// script carrying ShimMarker or EntryMarker in its first 4 KiB, or a Go executable built from
 // limactl-logkeep's own module (a copy of limactl-logkeep, whatever its name).
 func shimKind(path string) (string, error) {
 	f, err := os.Open(path)
@@ -119,6 +126,9 @@ func shimKind(path string) (string, error) {
 	if bytes.HasPrefix(head, []byte("#!")) {
 		if bytes.Contains(head, []byte(ShimMarker)) {
 			return "a limactl-logkeep shim script", nil
+		}
+		if bytes.Contains(head, []byte(EntryMarker)) {
+			return "the limactl-logkeep plugin entry script", nil
 		}
 		return "", nil
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 func writeExecutable(t *testing.T, path, content string) {
@@ -56,7 +58,7 @@ func TestFindLimactlOnlyShimsIsNotFound(t *testing.T) {
 
 	_, err := FindLimactl("", env(map[string]string{"PATH": dir, "LIMACTL": filepath.Join(dir, "limactl")}))
 	assert.ErrorIs(t, err, ErrLimactlNotFound)
-	assert.Contains(t, err.Error(), "--limactl")
+	assert.Contains(t, err.Error(), `no "limactl" in PATH`) // the CLI adds how to give one (--limactl)
 }
 
 func TestFindLimactlExplicitShimIsAnError(t *testing.T) {
@@ -126,7 +128,7 @@ func TestFindLimactlAcceptsAnotherGoProgram(t *testing.T) {
 	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
 	b, err := os.ReadFile(goCmd)
 	if err != nil {
-		t.Skipf("SKIPPED LOUDLY: no go command to copy as another Go program (%v)", err)
+		testutil.MissingPrerequisite(t, "the go command, to copy as another Go program: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "limactl")
 	writeExecutable(t, path, string(b))
@@ -160,4 +162,27 @@ func TestFindLimactlBareNameInEnvIsLookedUpInPath(t *testing.T) {
 
 	_, err = FindLimactl("", env(map[string]string{"PATH": shimDir, "LIMACTL": "limactl"}))
 	assert.ErrorIs(t, err, ErrLimactlNotFound)
+}
+
+// The plugin entry scripts/limactl-logkeep (installed as <prefix>/bin/limactl-logkeep,
+// on PATH) is never taken for the real limactl: not through LIMACTL, not as --limactl,
+// not when a copy of it is named limactl on PATH.
+func TestFindLimactlSkipsThePluginEntry(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "scripts", "limactl-logkeep"))
+	require.NoError(t, err, "the plugin entry is scripts/limactl-logkeep")
+	require.Contains(t, string(b), EntryMarker)
+	dir := t.TempDir()
+	entry, copyDir, realDir := filepath.Join(dir, "bin", "limactl-logkeep"), filepath.Join(dir, "copy"), filepath.Join(dir, "real")
+	writeExecutable(t, entry, string(b))
+	writeExecutable(t, filepath.Join(copyDir, "limactl"), string(b))
+	writeExecutable(t, filepath.Join(realDir, "limactl"), "#!/bin/sh\necho real\n")
+
+	vars := map[string]string{"LIMACTL": entry, "PATH": copyDir + string(os.PathListSeparator) + realDir}
+	got, err := FindLimactl("", env(vars))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(realDir, "limactl"), got)
+
+	_, err = FindLimactl(entry, env(nil))
+	assert.ErrorIs(t, err, ErrNotRealLimactl)
+	assert.Contains(t, err.Error(), "plugin entry")
 }

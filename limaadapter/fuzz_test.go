@@ -2,6 +2,7 @@ package limaadapter
 
 import (
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -40,42 +41,54 @@ func seedArgs(f *testing.F) {
 	}
 }
 
-// FuzzParseStart checks that ParseStart never panics, never changes its argument, is
-// deterministic, only ever names an instance that passes ValidateName, gives up on --help, and
-// takes a valid instance name for that instance.
+// FuzzParseStart checks that ParseBootLine, for a `limactl start` line, never panics, never
+// changes its argument, is deterministic, only ever names an instance that passes ValidateName
+// (MayBoot) or none, gives up on --help unless the line turns it off again (`--help=false`, as
+// cobra reads it), and takes a valid instance name for that instance. (The target keeps its
+// name, and so its seed corpus in testdata/fuzz/FuzzParseStart, from when ParseStart did this.)
 func FuzzParseStart(f *testing.F) {
 	seedArgs(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		args := splitArgs(s)
 		orig := slices.Clone(args)
-		line, ok := ParseStart(args)
-		name := line.Name
-		if !slices.Equal(args, orig) {
-			t.Fatalf("ParseStart changed its arguments: %q -> %q", orig, args)
+		line := startLine(args...)
+		name := line.Instance
+		if !slices.Equal(args, orig) || !slices.Equal(line.Args, orig) {
+			t.Fatalf("ParseBootLine changed its arguments: %q -> %q, Args %q", orig, args, line.Args)
 		}
-		if line2, ok2 := ParseStart(args); line2 != line || ok2 != ok {
-			t.Fatalf("ParseStart(%q) is not deterministic: %+v %v, then %+v %v", args, line, ok, line2, ok2)
+		if line2 := startLine(args...); !reflect.DeepEqual(line2, line) {
+			t.Fatalf("ParseBootLine(start %q) is not deterministic: %+v, then %+v", args, line, line2)
 		}
-		if ok && ValidateName(name) != nil {
-			t.Fatalf("ParseStart(%q) = %q, which is not a valid instance name", args, name)
+		if line.Verdict == MayBoot && ValidateName(name) != nil {
+			t.Fatalf("ParseBootLine(start %q) = %q, which is not a valid instance name", args, name)
 		}
-		if !ok && name != "" {
-			t.Fatalf("ParseStart(%q) = %q with ok false", args, name)
+		if line.Verdict != MayBoot && name != "" {
+			t.Fatalf("ParseBootLine(start %q) = %q with verdict %v", args, name, line.Verdict)
 		}
-		if len(args) == 0 && (!ok || name != DefaultInstance) {
-			t.Fatalf("ParseStart() = %q %v, want the default instance", name, ok)
+		if len(args) == 0 && (line.Verdict != MayBoot || name != DefaultInstance) {
+			t.Fatalf("ParseBootLine(start) = %q %v, want the default instance", name, line.Verdict)
 		}
-		if _, ok := ParseStart(append([]string{"--help"}, args...)); ok {
-			t.Fatalf("ParseStart(--help %q) did not give up", args)
+		if startLine(append([]string{"--help"}, args...)...).Verdict == MayBoot && !slices.ContainsFunc(args, setsHelp) {
+			t.Fatalf("ParseBootLine(start --help %q) did not give up", args)
 		}
 		if ValidateName(s) == nil {
 			for _, line := range [][]string{{s}, {"--name", s}, {"--name=" + s}, {"--", s}, {s, "--name", s}} {
-				if got, ok := ParseStart(line); !ok || got.Name != s {
-					t.Fatalf("ParseStart(%q) = %q %v, want %q", line, got.Name, ok, s)
+				if got := startLine(line...); got.Verdict != MayBoot || got.Instance != s {
+					t.Fatalf("ParseBootLine(start %q) = %q %v, want %q", line, got.Instance, got.Verdict, s)
 				}
 			}
 		}
 	})
+}
+
+// setsHelp reports whether arg may give --help a value: "--help=..." or short flags ending in
+// "h=...".
+func setsHelp(arg string) bool {
+	if strings.HasPrefix(arg, "--") {
+		return strings.HasPrefix(arg, "--help=")
+	}
+	flags, _, hasValue := strings.Cut(arg, "=")
+	return hasValue && strings.HasPrefix(flags, "-") && strings.HasSuffix(flags, "h")
 }
 
 // FuzzSplitCommand checks that SplitCommand never panics, gives back the exact line from Argv,

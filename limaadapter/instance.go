@@ -8,13 +8,44 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/lima-vm/lima/v2/pkg/limatype/filenames"
 )
 
 // ErrNoInstance means the instance does not exist (its lima.yaml is missing).
-// It wraps os.ErrNotExist.
-var ErrNoInstance = fmt.Errorf("instance does not exist: %w", os.ErrNotExist)
+// It wraps os.ErrNotExist, and says "instance does not exist" alone.
+var ErrNoInstance error = noInstance{}
+
+type noInstance struct{}
+
+func (noInstance) Error() string { return "instance does not exist" }
+func (noInstance) Unwrap() error { return os.ErrNotExist }
+
+// InstanceNames returns the names of the instances in LIMA_HOME in name order
+// (os.ReadDir's), as limactl lists them (Lima's store.Instances: every directory
+// whose name does not start with "." or "_"), keeping only names Lima accepts. A
+// missing LIMA_HOME gives no names and no error.
+func InstanceNames() ([]string, error) {
+	home, err := Home()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(home)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("cannot list the instances in LIMA_HOME: %w", err)
+	}
+	var names []string
+	for _, entry := range entries {
+		name := entry.Name()
+		if entry.IsDir() && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && ValidateName(name) == nil {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
 
 // Lima's words for the two states limactl-logkeep acts on (store.StatusRunning
 // and store.StatusStopped); `limactl list` may also say "Broken" or others.

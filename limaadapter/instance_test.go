@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // realLimactls returns the real limactl of each Lima version the project
@@ -23,11 +25,7 @@ func realLimactls(t *testing.T) map[string]string {
 			limactls[version] = path
 			continue
 		}
-		msg := env + " is not set: run the tests with `make test` (scripts/setup.sh builds Lima " + version + ")"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED LOUDLY: " + msg)
+		testutil.MissingPrerequisite(t, "%s is not set: run the tests with `make test` (scripts/setup.sh builds Lima %s)", env, version)
 	}
 	return limactls
 }

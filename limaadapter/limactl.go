@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -64,7 +65,7 @@ func (l Limactl) command(ctx context.Context, args []string) *exec.Cmd {
 func (l Limactl) Run(ctx context.Context, args ...string) (int, error) {
 	status, err := l.run(ctx, args)
 	if err != nil {
-		return 0, fmt.Errorf("cannot run limactl %q: %w", l.Path, err)
+		return 0, fmt.Errorf("failed to run limactl %q: %w", l.Path, err)
 	}
 	return status, nil
 }
@@ -109,14 +110,15 @@ func ExitStatus(err error) (int, error) {
 }
 
 // Output runs limactl with args and returns its standard output. Its standard
-// error is captured and returned inside the error when limactl fails.
+// error is captured, and its last line is returned inside the error when
+// limactl fails (the one limactl's fatal error is on), keeping the error one line.
 func (l Limactl) Output(ctx context.Context, args ...string) ([]byte, error) {
 	var stdout, stderr bytes.Buffer
 	cmd := l.command(ctx, args)
 	cmd.Stdin = nil
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("limactl %q failed: %w: %s", args, err, bytes.TrimSpace(stderr.Bytes()))
+		return nil, fmt.Errorf("failed to run limactl %s: %w: %s", strings.Join(args, " "), err, lastLine(stderr.String()))
 	}
 	return stdout.Bytes(), nil
 }
@@ -139,7 +141,7 @@ func (l Limactl) Exec(args ...string) error {
 	}
 	argv := append([]string{l.Path}, args...)
 	if err := execLimactl(l, argv, env); err != nil {
-		return fmt.Errorf("cannot run limactl %q: %w", l.Path, err)
+		return fmt.Errorf("failed to run limactl %q: %w", l.Path, err)
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // helperEnv makes TestMain run the test binary as the signal tests' helper.
@@ -63,7 +65,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		skipOrFail(t, "no pseudo-terminal: %v", err)
+		testutil.MissingPrerequisite(t, "no pseudo-terminal: %v", err)
 	}
 	t.Cleanup(func() { master.Close() })
 	fd := int(master.Fd())
@@ -74,16 +76,6 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	require.NoError(t, err)
 	t.Cleanup(func() { slave.Close() })
 	return master, slave
-}
-
-// skipOrFail skips loudly for a missing prerequisite, or fails when CI is "true".
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true and a prerequisite is missing: %s", msg)
-	}
-	t.Skipf("SKIPPED, prerequisite missing: %s", msg)
 }
 
 // output collects what a process writes, safe to read while it is written.
@@ -111,7 +103,7 @@ func startWrapper(t *testing.T, slave *os.File) (*exec.Cmd, *output) {
 	t.Helper()
 	perl, err := exec.LookPath("perl")
 	if err != nil {
-		skipOrFail(t, "perl runs the signal counter: %v", err)
+		testutil.MissingPrerequisite(t, "perl runs the signal counter: %v", err)
 	}
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"=wrapper", helperEnv+"_PERL="+perl)

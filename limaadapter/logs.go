@@ -2,40 +2,13 @@ package limaadapter
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/lima-vm/lima/v2/pkg/limatype/filenames"
 
 	"limactl-logkeep/logfile"
 )
-
-// InstanceNames returns the names of the instances in LIMA_HOME in name order
-// (os.ReadDir's), as limactl lists them (Lima's store.Instances: every directory
-// whose name does not start with "." or "_"), keeping only names Lima accepts. A
-// missing LIMA_HOME gives no names and no error.
-func InstanceNames() ([]string, error) {
-	home, err := Home()
-	if err != nil {
-		return nil, err
-	}
-	entries, err := os.ReadDir(home)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("cannot list the instances in LIMA_HOME: %w", err)
-	}
-	var names []string
-	for _, entry := range entries {
-		name := entry.Name()
-		if entry.IsDir() && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && ValidateName(name) == nil {
-			names = append(names, name)
-		}
-	}
-	return names, nil
-}
 
 // LogBase returns the short name of an active log file name, without ".log":
 // "serial.log" -> "serial", "ha.stderr.log" -> "ha.stderr". Any other name is

@@ -109,7 +109,7 @@ func registerStartFlags(flags *pflag.FlagSet) {
 }
 
 // StartFlags returns every flag of `limactl start` of Lima v2.2.0 and v1.2.1,
-// the table ParseStart parses with, as a map from the flag's name to the pflag
+// the table ParseBootLine parses a start line with, as a map from the flag's name to the pflag
 // type of its value ("bool", "int", "stringArray", ...).
 func StartFlags() map[string]string {
 	flags := pflag.NewFlagSet("start", pflag.ContinueOnError)

@@ -185,7 +185,7 @@ func sampleValue(name, typ string) string {
 	return "x"
 }
 
-// assertEveryFlagStartsVM feeds ParseStart each flag of specs, with a valid value,
+// assertEveryFlagStartsVM feeds ParseBootLine a start line with each flag of specs, with a valid value,
 // alone and all together, plus the instance "vm", in the forms --flag value and
 // --flag=value, and expects the instance vm (an existing instance is rotated).
 func assertEveryFlagStartsVM(t *testing.T, specs []helpFlagSpec) {
@@ -210,18 +210,18 @@ func assertEveryFlagStartsVM(t *testing.T, specs []helpFlagSpec) {
 		}
 		for _, form := range forms {
 			for _, line := range [][]string{append(slices.Clone(form), "vm"), append([]string{"vm"}, form...)} {
-				got, ok := ParseStart(line)
-				assert.True(t, ok && got.Name == "vm" && !got.FromTemplate, "ParseStart(%q) = %+v, %v; want the existing instance vm", line, got, ok)
+				got := startLine(line...)
+				assert.True(t, got.Verdict == MayBoot && got.Instance == "vm" && !got.FromTemplate, "start %q: %+v; want the existing instance vm", line, got)
 			}
 		}
 		all = append(all, forms[0]...)
 	}
-	got, ok := ParseStart(append(all, "vm"))
-	assert.True(t, ok && got.Name == "vm" && !got.FromTemplate, "ParseStart(every flag, vm) = %+v, %v", got, ok)
+	got := startLine(append(all, "vm")...)
+	assert.True(t, got.Verdict == MayBoot && got.Instance == "vm" && !got.FromTemplate, "start (every flag) vm: %+v", got)
 }
 
 // TestEveryStartFlagOfLimaV2StartsTheInstance feeds every flag of Lima v2.2.0's
-// own `limactl start` flag set to ParseStart.
+// own `limactl start` flag set to ParseBootLine.
 func TestEveryStartFlagOfLimaV2StartsTheInstance(t *testing.T) {
 	var specs []helpFlagSpec
 	limaV2Start().VisitAll(func(f *pflag.Flag) {
@@ -236,7 +236,7 @@ func TestEveryStartFlagOfLimaV2StartsTheInstance(t *testing.T) {
 }
 
 // TestEveryStartFlagOfRealLimactlsStartsTheInstance feeds every flag each real
-// limactl (v2.2.0 and v1.2.1) prints for `start --help` to ParseStart.
+// limactl (v2.2.0 and v1.2.1) prints for `start --help` to ParseBootLine.
 func TestEveryStartFlagOfRealLimactlsStartsTheInstance(t *testing.T) {
 	for version, limactl := range realLimactls(t) {
 		t.Run(version, func(t *testing.T) {
@@ -254,12 +254,11 @@ func TestIssueStartLines(t *testing.T) {
 		{"--param", "a=b", "--param", "c=d", "vm"}, {"--ssh-port", "2222", "vm"}, {"--mount-only", "/tmp", "vm"},
 		{"--nested-virt", "vm"}, {"--set", ".cpus=2", "--set", ".memory=\"1GiB\"", "vm"}, {"vm", "--shell", "/bin/zsh"},
 		{"--image-variant", "x", "--audio-device", "none", "--audio-interface", "hda", "vm"}} {
-		got, ok := ParseStart(line)
-		assert.True(t, ok && got.Name == "vm" && !got.FromTemplate, "ParseStart(%q) = %+v, %v", line, got, ok)
+		got := startLine(line...)
+		assert.True(t, got.Verdict == MayBoot && got.Instance == "vm" && !got.FromTemplate, "start %q: %+v", line, got)
 	}
 	for _, line := range [][]string{{"--list-drivers"}, {"--list-drivers", "vm"}, {"--ssh-port", "70000", "vm"}} {
-		_, ok := ParseStart(line)
-		assert.False(t, ok, "%q boots nothing or is rejected by limactl", line)
+		assert.NotEqual(t, MayBoot, startLine(line...).Verdict, "%q boots nothing or is rejected by limactl", line)
 	}
 }
 

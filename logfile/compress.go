@@ -20,7 +20,7 @@ func compressOlder(dir string, bases map[string]int, newest int, o ops, res *Rot
 	}
 	byN, err := generationFiles(dir, bases, res)
 	if err != nil {
-		return errors.Join(append(errs, err)...)
+		return JoinErrors(append(errs, err)...)
 	}
 	ns := make([]int, 0, len(byN))
 	for n := range byN {
@@ -40,7 +40,7 @@ func compressOlder(dir string, bases map[string]int, newest int, o ops, res *Rot
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }
 
 // cleanCompressTemps removes ".<base>.<N>.log.gz.tmp-<hex>" regular files of bases. Such a file is
@@ -72,7 +72,7 @@ func cleanCompressTemps(dir string, bases map[string]int, o ops, res *RotateResu
 			res.Cleaned = append(res.Cleaned, name)
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }
 
 // compressFile replaces the plain generation file g with "<g>.gz", or finishes an interrupted

@@ -45,7 +45,7 @@ func copyData(dst, src *os.File) (int64, error) {
 		})
 		switch {
 		case dstCtlErr != nil || srcCtlErr != nil:
-			return total, errors.Join(dstCtlErr, srcCtlErr)
+			return total, JoinErrors(dstCtlErr, srcCtlErr)
 		case serr != nil && total == 0 && sendfileUnsupported(serr):
 			more, err := copyBuffered(dst, src, func(off, n int64) { writeback(total+off, n) })
 			return total + more, err

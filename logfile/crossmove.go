@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 )
@@ -107,10 +106,10 @@ func pending(group []*crossMove) []*crossMove {
 	return out
 }
 
-// joinErrs is errors.Join, except that a single error is returned as it is (a *FileError stays one).
+// joinErrs is JoinErrors, except that a single error is returned as it is (a *FileError stays one).
 func joinErrs(errs []error) error {
 	if len(errs) == 1 {
 		return errs[0]
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }

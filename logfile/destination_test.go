@@ -61,18 +61,18 @@ func TestCheckDestination(t *testing.T) {
 			writeFile(t, filepath.Join(root, "vm"), "x")
 		}, "sets", []error{syscall.ENOTDIR}},
 		{"the root is not writable", func(t *testing.T, root, _ string) {
-			requireNonRoot(t)
+			testutil.RequireNonRoot(t)
 			require.NoError(t, os.Mkdir(root, 0o500))
 			t.Cleanup(func() { os.Chmod(root, 0o700) })
 		}, "root", []error{fs.ErrPermission}},
 		{"the sets directory is not writable", func(t *testing.T, root, _ string) {
-			requireNonRoot(t)
+			testutil.RequireNonRoot(t)
 			require.NoError(t, os.MkdirAll(filepath.Join(root, "vm"), 0o700))
 			require.NoError(t, os.Chmod(filepath.Join(root, "vm"), 0o500))
 			t.Cleanup(func() { os.Chmod(filepath.Join(root, "vm"), 0o700) })
 		}, "sets", []error{fs.ErrPermission}},
 		{"the root's parent is not writable", func(t *testing.T, root, _ string) {
-			requireNonRoot(t)
+			testutil.RequireNonRoot(t)
 			require.NoError(t, os.Chmod(filepath.Dir(root), 0o500))
 			t.Cleanup(func() { os.Chmod(filepath.Dir(root), 0o700) })
 		}, "parent", []error{fs.ErrPermission}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 )
 
 // ErrNotRegular is wrapped by errors about a path that is a symbolic link, directory, FIFO or other
@@ -63,6 +64,35 @@ func pathCause(err error, path, dest string) error {
 	}
 	return err
 }
+
+// JoinErrors is errors.Join on one line: the messages of errs are separated by
+// "; ", as an error is one line. Nil errors are left out, none gives nil, and
+// errors.Is and errors.As see each (Unwrap() []error), even when there is one.
+func JoinErrors(errs ...error) error {
+	var kept joinedErrors
+	for _, err := range errs {
+		if err != nil {
+			kept = append(kept, err)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return kept
+}
+
+// joinedErrors is JoinErrors' error of several.
+type joinedErrors []error
+
+func (j joinedErrors) Error() string {
+	msgs := make([]string, len(j))
+	for i, err := range j {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (j joinedErrors) Unwrap() []error { return j }
 
 // asFileError is fileErr for an err that may already be a *FileError naming the file: that one
 // is returned as it is.

@@ -1,7 +1,6 @@
 package logfile
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -51,37 +50,18 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return m
 }
 
-// skipOrFailInCI skips loudly for a missing prerequisite, or fails when env CI is "true", where
-// every prerequisite must be present.
-func skipOrFailInCI(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true and a prerequisite is missing: %s", msg)
-	}
-	t.Skipf("SKIPPED, prerequisite missing: %s", msg)
-}
-
-// requireNonRoot skips (fails in CI) when running as root, which bypasses permission checks.
-func requireNonRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		skipOrFailInCI(t, "permission errors cannot happen as root; run as non-root (scripts/as-test-user)")
-	}
-}
-
 // otherDeviceDir returns a new directory in /dev/shm, which must be on another filesystem than
 // t.TempDir() (tmpfs vs disk), so renames between them fail with EXDEV.
 func otherDeviceDir(t *testing.T, onDisk string) string {
 	t.Helper()
 	if _, err := os.Stat("/dev/shm"); err != nil {
-		skipOrFailInCI(t, "/dev/shm is needed for a cross-filesystem test: %v", err)
+		testutil.MissingPrerequisite(t, "/dev/shm is needed for a cross-filesystem test: %v", err)
 	}
 	dir, err := os.MkdirTemp("/dev/shm", "logfile-test-")
 	require.NoError(t, err)
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	if device(t, dir) == device(t, onDisk) {
-		skipOrFailInCI(t, "/dev/shm and %s are on the same filesystem; no EXDEV between them", onDisk)
+		testutil.MissingPrerequisite(t, "/dev/shm and %s are on the same filesystem; no EXDEV between them", onDisk)
 	}
 	return dir
 }

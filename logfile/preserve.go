@@ -82,7 +82,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 	}
 	exists, err := checkDestParent(opts.Root, destParent)
 	if err != nil || (!exists && len(logs) == 0) {
-		return res, errors.Join(append(errs, err)...)
+		return res, JoinErrors(append(errs, err)...)
 	}
 	if !exists {
 		if err := createDestParent(opts.Root, destParent, o); err != nil {
@@ -98,7 +98,7 @@ func preserve(srcDir, destParent string, opts PreserveOptions, o ops) (res Prese
 		}
 		return nil
 	})
-	return res, errors.Join(append(errs, err)...)
+	return res, JoinErrors(append(errs, err)...)
 }
 
 // checkPreserveArgs refuses opts.Copy names that are not plain file names, an opts.Root that
@@ -273,7 +273,7 @@ func listLogs(dir string, o ops, res *PreserveResult) (logs []string, errs []err
 func checkDestOutsideSrc(srcDir, destParent string) error {
 	src, err1 := filepath.Abs(srcDir)
 	dest, err2 := filepath.Abs(destParent)
-	if err := errors.Join(err1, err2); err != nil {
+	if err := JoinErrors(err1, err2); err != nil {
 		return fmt.Errorf("preserve %s into %s: %w", srcDir, destParent, err)
 	}
 	rel, err := filepath.Rel(src, dest)
@@ -367,5 +367,5 @@ func cleanLeftovers(destParent string, o ops, res *PreserveResult) error {
 			res.Cleaned = append(res.Cleaned, set)
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }

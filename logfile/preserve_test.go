@@ -88,7 +88,7 @@ func TestPreservePartialFailureContinues(t *testing.T) {
 		src = makeSrc(t, t.TempDir())
 		b := filepath.Join(src, "b.log")
 		if err := setImmutable(b, true); err != nil {
-			skipOrFailInCI(t, "cannot set the immutable attribute on %s (needs CAP_LINUX_IMMUTABLE, ext4): %v", b, err)
+			testutil.MissingPrerequisite(t, "cannot set the immutable attribute on %s (needs CAP_LINUX_IMMUTABLE, ext4): %v", b, err)
 		}
 		t.Cleanup(func() { setImmutable(b, false) })
 		res, err := Preserve(src, destParent, PreserveOptions{Now: setTime, Copy: []string{"lima.yaml"}})

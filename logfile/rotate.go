@@ -25,6 +25,10 @@ type RotateOptions struct {
 	// begins: such a log is left in place, unreported, while it is empty (checked just before its
 	// rename), as it holds nothing to keep and may be the new run's.
 	LeaveEmpty []string
+	// InUse, when set, is asked just before each rename whether a new run has begun writing the
+	// logs; once it says so, Rotate renames no more of them (RotateResult.InUse), as renaming a
+	// log that a program writes, or waits for, by name would take it from that program.
+	InUse func() bool
 }
 
 // Skip is a file left alone, with the reason (e.g. a symbolic link, not a regular file).
@@ -49,6 +53,9 @@ type RotateResult struct {
 	Cleaned []string
 	// Skipped are files left alone, with the reason.
 	Skipped []Skip
+	// InUse is true when RotateOptions.InUse stopped the renames: the active logs not in Renamed
+	// were left in place.
+	InUse bool
 }
 
 // Rotate starts a new generation in dir: every active log of opts.Names that is a regular file is
@@ -87,8 +94,8 @@ func rotate(dir string, opts RotateOptions, o ops) (RotateResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if errs := renameActive(dir, present, n, opts.LeaveEmpty, o, &res); len(errs) > 0 || len(res.Renamed) == 0 {
-		return res, errors.Join(errs...)
+	if errs := renameActive(dir, present, n, opts, o, &res); len(errs) > 0 || len(res.Renamed) == 0 {
+		return res, JoinErrors(errs...)
 	}
 	if err := housekeep(dir, bases, n, opts, o, &res); err != nil {
 		return res, fmt.Errorf("%w: %w", ErrHousekeeping, err)
@@ -112,13 +119,18 @@ func presentActive(dir string, names []string, o ops, res *RotateResult) (presen
 }
 
 // renameActive renames each active log of present to generation n without replacing, then fsyncs
-// dir once if any was renamed; a log of leaveEmpty that is empty is skipped. It returns one error
-// per failed rename, plus the fsync's.
-func renameActive(dir string, present []string, n int, leaveEmpty []string, o ops, res *RotateResult) (errs []error) {
+// dir once if any was renamed; a log of opts.LeaveEmpty that is empty is skipped, and once
+// opts.InUse reports true nothing more is renamed. It returns one error per failed rename, plus
+// the fsync's.
+func renameActive(dir string, present []string, n int, opts RotateOptions, o ops, res *RotateResult) (errs []error) {
 	for _, name := range present {
 		base, _ := ActiveBase(name)
 		src := filepath.Join(dir, name)
-		if slices.Contains(leaveEmpty, name) {
+		if opts.InUse != nil && opts.InUse() {
+			res.InUse = true
+			break
+		}
+		if slices.Contains(opts.LeaveEmpty, name) {
 			if fi, err := o.lstat(src); err == nil && fi.Size() == 0 {
 				continue
 			}
@@ -157,7 +169,7 @@ func housekeep(dir string, bases map[string]int, newest int, opts RotateOptions,
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }
 
 // skip adds name to Skipped unless it is already there (pruning and compression both look at
@@ -229,5 +241,5 @@ func prune(dir string, bases map[string]int, keep int, o ops, res *RotateResult)
 			res.Pruned = append(res.Pruned, g.String())
 		}
 	}
-	return errors.Join(errs...)
+	return JoinErrors(errs...)
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 var limaLogs = []string{"serial.log", "serialp.log", "serialv.log", "ha.stdout.log", "ha.stderr.log", "driver.stderr.log"}
@@ -51,7 +53,7 @@ func TestRotateBackupsButNoActiveLogPrunesNothing(t *testing.T) {
 // ignored it and the log was then overwritten by the VM start).
 func TestRotateStatErrorAbortsBeforeRenaming(t *testing.T) {
 	t.Run("EACCES on a directory without search permission", func(t *testing.T) {
-		requireNonRoot(t)
+		testutil.RequireNonRoot(t)
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "serial.log"), "boot 2")
 		writeFile(t, filepath.Join(dir, "serial.1.log"), "boot 1")
@@ -446,4 +448,19 @@ func TestRotateAndListIgnoreNumbersAboveMaxGeneration(t *testing.T) {
 		ns = append(ns, g.N)
 	}
 	assert.Equal(t, []int{2, MaxGeneration, 0}, ns, "oldest first, the active set last")
+}
+
+// Once InUse says a new run has begun, no more logs are renamed: the ones left are the new run's.
+func TestRotateStopsOnceTheLogsAreInUse(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"serial.log", "ha.stdout.log", "ha.stderr.log"} {
+		writeFile(t, filepath.Join(dir, name), name)
+	}
+	asked := 0
+	res, err := Rotate(dir, RotateOptions{Names: limaLogs, MaxBackups: 3, InUse: func() bool { asked++; return asked > 1 }})
+	require.NoError(t, err)
+	assert.True(t, res.InUse)
+	assert.Equal(t, 1, res.Generation)
+	assert.Equal(t, []string{"serial.log"}, res.Renamed)
+	assert.Equal(t, map[string]string{"serial.1.log": "serial.log", "ha.stdout.log": "ha.stdout.log", "ha.stderr.log": "ha.stderr.log"}, snapshot(t, dir))
 }

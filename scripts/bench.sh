@@ -4,7 +4,7 @@
 # Not part of the test command. A full run takes about 10 minutes on 2 cores.
 #
 #   scripts/bench.sh [--quick] [SECTION...]
-#     SECTION: startup rotation history move lima collect agent (default: all of them, in that order)
+#     SECTION: startup rotation history move lima plugin collect boots agent (default: all of them, in that order)
 #     --quick  fewer runs and smaller sizes, to try the harness: the report goes to stdout only
 #     (so does the report of a run of only some sections: RESULTS.md always holds a whole run)
 #   env BENCH_DIR: disk directory for scratch files (default /var/tmp; must not be tmpfs)
@@ -24,11 +24,11 @@ sections=()
 for arg; do
 	case $arg in
 	--quick) quick=-quick ;;
-	startup | rotation | history | move | lima | collect | agent) sections+=("$arg") ;;
-	*) sed -n '2,16s/^# \{0,1\}//p' "$0" >&2 && exit 2 ;;
+	startup | rotation | history | move | lima | plugin | collect | boots | agent) sections+=("$arg") ;;
+	*) awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/SPDX/ { sub(/^# ?/, ""); print }' "$0" >&2 && exit 2 ;;
 	esac
 done
-all=(startup rotation history move lima collect agent)
+all=(startup rotation history move lima plugin collect boots agent)
 partial=
 [ ${#sections[@]} -gt 0 ] && [ "${sections[*]}" != "${all[*]}" ] && partial=1
 [ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
@@ -67,9 +67,19 @@ shm=$(mktemp -d /dev/shm/logkeep-bench.XXXXXX)
 trap 'rm -rf "$shm"; [ -n "${BENCH_KEEP_WORK:-}" ] && say "kept $work" || rm -rf "$work"' EXIT
 chmod 0755 "$work" "$shm"
 tools=$work/tools
-for t in logkeep-bench mover empty execonly nolima; do
+for t in logkeep-bench mover empty execonly nolima discover; do
 	CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags "-s -w" -o "$tools/$t" "./bench/cmd/$t"
 done
+# The boots section compares with the build before boot outcomes: limactl-logkeep at BOOTS_BASELINE,
+# taken from git (git archive) and built like the real one. Without git, that pair is not run.
+BOOTS_BASELINE=cd07e48
+baseline=
+if [[ " ${sections[*]} " == *" boots "* ]] && git cat-file -e "$BOOTS_BASELINE^{commit}" 2>/dev/null; then
+	mkdir -p "$work/baseline-src"
+	git archive "$BOOTS_BASELINE" | tar -x -C "$work/baseline-src"
+	(cd "$work/baseline-src" && CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags "-s -w" -o "$tools/logkeep-baseline" ./cmd/limactl-logkeep)
+	baseline=$tools/logkeep-baseline
+fi
 results=$work/results.jsonl
 extra=$work/extra
 mkdir -p "$extra"
@@ -80,7 +90,7 @@ export BENCH_LOGKEEP_VERSION
 section() {
 	mkdir -p "$work/$1" "$shm/$1"
 	"$tools/logkeep-bench" "$1" $quick -work "$work/$1" -shm "$shm/$1" -results "$results" \
-		-logkeep "$REPO/bin/limactl-logkeep" -tools "$tools" -repo "$REPO" -limactl "$LIMACTL_REAL"
+		-logkeep "$REPO/bin/limactl-logkeep" -tools "$tools" -repo "$REPO" -limactl "$LIMACTL_REAL" -baseline "$baseline"
 }
 
 # as_test_user NAME: the same, as the test user when root (limactl refuses root).
@@ -135,12 +145,17 @@ began=$SECONDS
 for s in "${sections[@]}"; do
 	say "section $s ($((SECONDS - began)) s)"
 	case $s in
-	lima | collect | agent) as_test_user "$s" ;;
+	lima | plugin | collect | agent) as_test_user "$s" ;;
 	*) section "$s" ;;
 	esac
 done
-say "profiles ($((SECONDS - began)) s)"
-profiles
+# The profiles are of rotation and moves: a run without those sections takes none.
+case " ${sections[*]} " in
+*" rotation "* | *" move "*)
+	say "profiles ($((SECONDS - began)) s)"
+	profiles
+	;;
+esac
 out=${LOGKEEP_BENCH_OUT:-bench/RESULTS.md}
 [ -z "$quick$partial" ] || out=/dev/stdout # a quick or partial run never replaces RESULTS.md
 "$tools/logkeep-bench" report -results "$results" -out "$out" -findings bench/FINDINGS.md -extra "$extra"

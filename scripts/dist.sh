@@ -9,14 +9,21 @@
 #   _artifacts/SHA256SUMS                    (sha256sum -c SHA256SUMS checks them)
 #
 # <version> is VERSION without its leading "v" (Lima's VERSION_TRIMMED). Each archive is laid out
-# as an installation prefix, like Lima's own (extract it into /usr/local, or anywhere):
+# as an installation prefix, like Lima's own (extract it into /usr/local, or anywhere), by
+# scripts/install.sh, the same layout as `make install` (which file goes where, and why, is there):
 #
-#   bin/limactl-logkeep[.exe]                       the program (and Lima 2's plugin `limactl logkeep`)
-#   libexec/limactl-logkeep/limactl[.exe]           the drop-in shim: a symlink to the program
-#                                                   (a copy on Windows); put this directory first on PATH
+#   bin/limactl-logkeep                             the plugin entry (Lima 2's `limactl logkeep`),
+#   libexec/lima/limactl-logkeep                    a small sh script that execs the program
+#   lib/lima/limactl-logkeep
+#   libexec/limactl-logkeep/bin/limactl-logkeep     the program, where Lima does not look for plugins
+#   libexec/limactl-logkeep/limactl                 the drop-in wrapper: a symlink to the program;
+#                                                   put this directory first on PATH
 #   share/bash-completion/completions/limactl-logkeep
 #   share/zsh/site-functions/_limactl-logkeep
-#   share/doc/limactl-logkeep/README.md
+#   share/doc/limactl-logkeep/README.md, LICENSE
+#
+# The Windows zip holds bin/limactl-logkeep.exe (the program, and the plugin: Lima on Windows
+# runs no sh script), libexec/limactl-logkeep/limactl.exe (the wrapper, a copy) and share/.
 #
 # The binaries are built with CGO_ENABLED=0, -trimpath and the Makefile's tags and ldflags (TAGS,
 # LDFLAGS, VERSION from the environment; `make dist` passes them). The completion scripts come from
@@ -57,20 +64,11 @@ build() {
 
 # stage DIR GOOS GOARCH: lays out one archive's files in DIR.
 stage() {
-	local dir=$1 exe=""
-	[ "$2" = windows ] && exe=.exe
-	mkdir -p "$dir/bin" "$dir/libexec/limactl-logkeep" "$dir/share/bash-completion/completions" \
-		"$dir/share/zsh/site-functions" "$dir/share/doc/limactl-logkeep"
-	build "$2" "$3" "$dir/bin/limactl-logkeep$exe"
-	if [ -n "$exe" ]; then
-		cp "$dir/bin/limactl-logkeep$exe" "$dir/libexec/limactl-logkeep/limactl$exe"
-	else
-		ln -s ../../bin/limactl-logkeep "$dir/libexec/limactl-logkeep/limactl"
-	fi
-	cp "$work/completion.bash" "$dir/share/bash-completion/completions/limactl-logkeep"
-	cp "$work/completion.zsh" "$dir/share/zsh/site-functions/_limactl-logkeep"
-	cp README.md "$dir/share/doc/limactl-logkeep/README.md"
-	find "$dir" -exec touch -h -d "@$EPOCH" {} +
+	local windows=
+	[ "$2" != windows ] || windows=--windows
+	build "$2" "$3" "$work/limactl-logkeep-$2-$3"
+	scripts/install.sh $windows --completer "$work/host" "$work/limactl-logkeep-$2-$3" "$1"
+	find "$1" -exec touch -h -d "@$EPOCH" {} +
 }
 
 # archive DIR FILE: FILE (.tar.gz or .zip, an absolute path) holding DIR's contents, sorted.
@@ -86,8 +84,6 @@ mkdir -p "$OUT"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 CGO_ENABLED=0 "$GO" build -trimpath -tags "$TAGS" -o "$work/host" ./cmd/limactl-logkeep
-"$work/host" completion bash >"$work/completion.bash"
-"$work/host" completion zsh >"$work/completion.zsh"
 out=$(cd "$OUT" && pwd)
 names=()
 for platform in "${platforms[@]}"; do

@@ -17,7 +17,7 @@ own='limactl-logkeep/.+'
 lima='github.com/lima-vm/.+'
 check logfile "$own|$lima|github.com/urfave/.+|github.com/sirupsen/logrus" "$lima/v2/pkg/lockutil"
 check history "limactl-logkeep/(hooks|agent|limaadapter|cmd)(/.+)?|$lima|github.com/urfave/.+|github.com/sirupsen/logrus"
-check limaadapter "limactl-logkeep/(hooks|agent|history|cmd)(/.+)?|$lima|github.com/urfave/.+" "$lima/v2/pkg/(identifiers|limatype/.+)"
+check limaadapter "limactl-logkeep/(hooks|agent|history|cmd)(/.+)?|$lima|github.com/urfave/.+" "$lima/v2/pkg/(identifiers|limatype/.+|hostagent/events)"
 check hooks "limactl-logkeep/(agent|history|cmd)(/.+)?|$lima|github.com/urfave/.+"
 check agent "limactl-logkeep/(hooks|history|cmd|internal)(/.+)?|$lima|github.com/urfave/.+"
 check cmd/limactl-logkeep "$lima"

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
-	"github.com/docker/go-units"
 	"github.com/urfave/cli/v2"
 
 	"limactl-logkeep/history"
@@ -18,27 +17,52 @@ import (
 func bootsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "boots",
-		Usage:     "list the boots whose logs an instance keeps, oldest first",
+		Usage:     "list the boots whose logs an instance keeps, oldest first, and how each went",
 		ArgsUsage: "INSTANCE",
 		Description: `One row per boot, like 'journalctl --list-boots': its index (0 is the newest boot
 recorded, the current one while the active logs exist; -1 the one before, ...), its
-generation N (the N of <name>.<N>.log; "current" for the active logs), the first and last
-modification time of its files, and each file with its size. Compressed generations
-(.log.gz, see --compress) are listed as they are and read transparently by 'logs'.
+generation N (the N of <name>.<N>.log; "current" for the active logs), its outcome, the
+time it took to reach Lima's running state, the first and last modification time of its
+files, and each file with its size. A boot's errors follow its row, shortened. Compressed
+generations (.log.gz, see --compress) are listed as they are and read transparently.
 
-JSON (--json): an array, oldest first, of objects with the fields
-   index           number: 0, -1, -2, ...
-   generation      number N, or null for the current (active) logs
-   current         boolean: these are the active logs
-   first_modified  string: RFC 3339 time in UTC
-   last_modified   string: RFC 3339 time in UTC
-   size            number: bytes on disk
-   files           array of {name, log, path, size, modified, compressed}:
-                   name "serial.2.log.gz", log "serial", path, size in bytes on disk,
-                   modified (RFC 3339, UTC), compressed (boolean)
+The outcome is read from the boot's host agent events (ha.stdout.log), as 'limactl start'
+reads them (Lima 2 and 1.2.1 alike):
+   ready      reached running, without errors
+   degraded   reached running with errors (a requirement failed)
+   failed     never reached running: the host agent said exiting first, or its
+              events stop while no boot is in progress
+   running    the current boot of an instance whose host agent is up, after its
+              running event (booting: before it)
+   unknown    no events to read
+Errors are those of Lima's events; where they carry none (QEMU died during the boot) the
+host agent's last warning and error lines of that boot's ha.stderr.log. 'logs INSTANCE -b
+failed' prints the newest failed boot's console.
+
+JSON (--json): an array, oldest first, of objects with the fields (lowerCamelCase, as
+'limactl list --json')
+   index             number: 0, -1, -2, ...
+   generation        number N, or null for the current (active) logs
+   current           boolean: these are the active logs
+   firstModified     string: RFC 3339 time in UTC
+   lastModified      string: RFC 3339 time in UTC
+   size              number: bytes on disk
+   outcome           string: ready, degraded, failed, running, booting or unknown
+   errors            array of strings (empty when none)
+   errorsFrom        string: "events" (Lima's), "ha.stderr" or "" (none)
+   startedAt         string: the first event's time, RFC 3339 in UTC; null when none
+   runningAt         string: when it reached running; null when it did not
+   endedAt           string: the last event's time once the boot ended; null otherwise
+   endedBy           string: "exiting" (the host agent said so), "cutOff" (its events
+                     stop without it: killed, or the host went down), or ""
+   secondsToRunning  number: from startedAt to runningAt; null when it did not run
+   files             array of {name, log, path, size, modified, compressed}:
+                     name "serial.2.log.gz", log "serial", path, size in bytes on disk,
+                     modified (RFC 3339, UTC), compressed (boolean)
 
 Examples:
    limactl logkeep boots myvm
+   limactl logkeep boots myvm --json | jq '.[] | select(.outcome == "failed") | {index, errors}'
    limactl logkeep boots myvm --json | jq '.[] | select(.index == -1) | .files[].path'`,
 		Flags:        []cli.Flag{jsonFlag()},
 		BashComplete: completeInstances(false),
@@ -55,6 +79,9 @@ Examples:
 				return err
 			}
 			boots, err := store.Boots(args[0])
+			if err == nil {
+				err = store.ReadOutcomes(args[0], boots)
+			}
 			if err != nil {
 				return exitFor(err)
 			}
@@ -70,22 +97,12 @@ Examples:
 	}
 }
 
-// printJSON writes v indented, with an empty array rather than null.
-func printJSON[T any](w io.Writer, v []T) error {
-	if v == nil {
-		v = []T{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// timeFormat is how tables show times, in the local time zone.
-const timeFormat = "2006-01-02 15:04:05"
-
+// bootsTable writes one row per boot and, below a boot with errors, a line with them
+// shortened, starting under its OUTCOME.
 func bootsTable(w io.Writer, boots []history.Boot) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "INDEX\tGENERATION\tFIRST\tLAST\tSIZE\tFILES")
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "INDEX\tGENERATION\tOUTCOME\tTO RUNNING\tFIRST\tLAST\tSIZE\tFILES")
 	for _, b := range boots {
 		gen := "current"
 		if !b.Current() {
@@ -95,85 +112,62 @@ func bootsTable(w io.Writer, boots []history.Boot) error {
 		for _, f := range b.Files {
 			files = append(files, fmt.Sprintf("%s (%s)", f.Name, humanSize(f.Size)))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", b.Index, gen, b.First.Local().Format(timeFormat),
-			b.Last.Local().Format(timeFormat), humanSize(b.Size), strings.Join(files, ", "))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.Index, gen, orDash(b.Outcome.Result), toRunning(b.Outcome),
+			b.First.Local().Format(timeFormat), b.Last.Local().Format(timeFormat), humanSize(b.Size), strings.Join(files, ", "))
 	}
-	return tw.Flush()
-}
-
-func preservedCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "preserved",
-		Usage:     "list the preserved sets of logs (deleted or reset instances)",
-		ArgsUsage: "[INSTANCE...]",
-		Description: `Lists the sets 'delete' and 'factory-reset' kept with --keep-logs or RDD_KEEP_LOGS,
-in <logs-dir>/<instance>/<UTC time>: instance, when it was preserved, number of files,
-total size and path. Without INSTANCE, every instance's sets.
-
-JSON (--json): an array, by instance then time, of objects with the fields
-   instance  string
-   name      string: the set's directory name, <UTC YYYYMMDDTHHMMSSZ>[.K]
-   time      string: when it was preserved, RFC 3339 in UTC
-   path      string: the set's directory
-   size      number: bytes on disk
-   files     array of {name, log, path, size, modified, compressed} as in 'boots'
-             (log is "" for lima.yaml)
-
-Examples:
-   limactl logkeep preserved
-   limactl logkeep preserved myvm --json`,
-		Flags:        []cli.Flag{jsonFlag()},
-		BashComplete: completeInstances(true),
-		Action: func(c *cli.Context) error {
-			args, ok, err := positionalArgs(c)
-			if !ok || err != nil {
-				return err
-			}
-			store, err := newStore(c)
-			if err != nil {
-				return err
-			}
-			sets, err := store.Sets(args)
-			if err != nil {
-				return exitFor(err)
-			}
-			if c.Bool("json") {
-				return printJSON(os.Stdout, sets)
-			}
-			if len(sets) == 0 {
-				fmt.Printf("No preserved logs in %s.\n", store.LogsDir)
-				return nil
-			}
-			return setsTable(os.Stdout, sets)
-		},
-	}
-}
-
-func setsTable(w io.Writer, sets []history.Set) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "INSTANCE\tPRESERVED\tFILES\tSIZE\tPATH")
-	for _, s := range sets {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Instance, s.Time.Local().Format(timeFormat), len(s.Files),
-			humanSize(s.Size), s.Path)
-	}
-	return tw.Flush()
-}
-
-// exitFor turns an error of the history package into an exit: status 1 with the
-// message, or nil.
-func exitFor(err error) error {
-	if err == nil {
-		return nil
-	}
-	var exit cli.ExitCoder
-	if errors.As(err, &exit) {
+	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if errors.Is(err, history.ErrHasPreserved) {
-		return cli.Exit(err.Error()+": limactl logkeep preserved INSTANCE", 1)
+	lines := strings.SplitAfter(buf.String(), "\n")
+	indent := strings.Repeat(" ", strings.Index(lines[0], "OUTCOME"))
+	var out strings.Builder
+	out.Grow(buf.Len())
+	out.WriteString(lines[0])
+	for i, b := range boots {
+		out.WriteString(lines[i+1])
+		if len(b.Outcome.Errors) > 0 {
+			out.WriteString(indent + shortErrors(b.Outcome.Errors, errorsWidth) + "\n")
+		}
 	}
-	return cli.Exit(err.Error(), 1)
+	_, err := io.WriteString(w, out.String())
+	return err
 }
 
-// humanSize formats a byte count as `limactl list` shows disk sizes: "512B", "1.5KiB", "3.25MiB".
-func humanSize(n int64) string { return units.BytesSize(float64(n)) }
+// errorsWidth is how many characters of a boot's errors the table shows.
+const errorsWidth = 120
+
+// toRunning shows the time a boot took to reach running, "-" when it did not.
+func toRunning(o history.Outcome) string {
+	d, ok := o.ToRunning()
+	if !ok {
+		return "-"
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// shortErrors joins errs with "; " in at most about n characters: each error gets an equal
+// share (at least 40), so that the last one, often the telling one, is seen too.
+func shortErrors(errs []string, n int) string {
+	share := max(40, n/len(errs)-2)
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		parts[i] = shorten(e, share)
+	}
+	return shorten(strings.Join(parts, "; "), n)
+}
+
+// shorten cuts s to at most n characters, ending in "..." when cut, on one line.
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-3]) + "..."
+	}
+	return s
+}

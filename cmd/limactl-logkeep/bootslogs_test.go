@@ -39,10 +39,10 @@ func TestBootsTableAndJSON(t *testing.T) {
 	require.Equal(t, 0, r.status, r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 4, r.stdout)
-	assert.Regexp(t, `^INDEX\s+GENERATION\s+FIRST\s+LAST\s+SIZE\s+FILES$`, lines[0])
-	assert.Regexp(t, `^-2\s+1\s+.*serial\.1\.log \(25B\), ha\.stderr\.1\.log \(17B\)$`, lines[1])
-	assert.Regexp(t, `^-1\s+2\s+.*serial\.2\.log \(25B\)$`, lines[2])
-	assert.Regexp(t, `^0\s+current\s+.*serial\.log \(35B\)$`, lines[3])
+	assert.Regexp(t, `^INDEX\s+GENERATION\s+OUTCOME\s+TO RUNNING\s+FIRST\s+LAST\s+SIZE\s+FILES$`, lines[0])
+	assert.Regexp(t, `^-2\s+1\s+unknown\s+-\s+.*serial\.1\.log \(25B\), ha\.stderr\.1\.log \(17B\)$`, lines[1])
+	assert.Regexp(t, `^-1\s+2\s+unknown\s+-\s+.*serial\.2\.log \(25B\)$`, lines[2])
+	assert.Regexp(t, `^0\s+current\s+unknown\s+-\s+.*serial\.log \(35B\)$`, lines[3])
 
 	r = run(t, env, "boots", "--json", "vm")
 	require.Equal(t, 0, r.status, r.stderr)
@@ -72,6 +72,71 @@ func TestBootsTableAndJSON(t *testing.T) {
 	r = run(t, map[string]string{"LIMA_HOME": home}, "boots", "empty", "--json")
 	assert.Equal(t, 0, r.status, r.stderr)
 	assert.Equal(t, "[]\n", r.stdout)
+}
+
+// recorded returns a sample the real Lima wrote (limaadapter/testdata/hostagent).
+func recorded(t *testing.T, version, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "limaadapter", "testdata", "hostagent", version, name))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// Three boots recorded from the real Lima (ready, QEMU killed, still running): boots shows each
+// outcome, the failed boot's errors under its row, and JSON; logs -b failed prints its console.
+func TestBootsOutcomesFromRecordedEvents(t *testing.T) {
+	for _, v := range []string{"v2.2.0", "v1.2.1"} {
+		t.Run(v, func(t *testing.T) {
+			home := t.TempDir()
+			dir := instance(t, home, "vm", map[string]string{
+				"serial.1.log": "boot 1 console\n", "ha.stdout.1.log": recorded(t, v, "ready.ha.stdout.log"),
+				"ha.stderr.1.log": recorded(t, v, "ready.ha.stderr.log"),
+				"serial.2.log":    "boot 2 console\nkilled\n", "ha.stdout.2.log": recorded(t, v, "failed.ha.stdout.log"),
+				"ha.stderr.2.log": recorded(t, v, "failed.ha.stderr.log"),
+				"serial.log":      "boot 3 console\n", "ha.stdout.log": recorded(t, v, "running.ha.stdout.log"),
+				"ha.stderr.log": recorded(t, v, "running.ha.stderr.log"),
+				"ha.pid":        fmt.Sprint(os.Getpid()), // a live host agent: boot 3 is in progress
+			})
+			env := map[string]string{"LIMA_HOME": home, "LIMACTL": "/nonexistent"}
+			r := run(t, env, "boots", "vm")
+			require.Equal(t, 0, r.status, r.stderr)
+			lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+			require.Len(t, lines, 5, r.stdout)
+			assert.Regexp(t, `^-2\s+1\s+ready\s+10\.\ds\s`, lines[1])
+			assert.Regexp(t, `^-1\s+2\s+failed\s+-\s`, lines[2])
+			outcomeCol := strings.Index(lines[0], "OUTCOME")
+			assert.Equal(t, strings.Repeat(" ", outcomeCol), lines[3][:outcomeCol], "the errors line starts under OUTCOME")
+			assert.Contains(t, lines[3], "failed to open the QMP socket")
+			assert.True(t, strings.HasSuffix(lines[3], "; QEMU has already exited"), lines[3])
+			assert.Regexp(t, `^0\s+current\s+running\s+10\.\ds\s`, lines[4])
+
+			r = run(t, env, "boots", "vm", "--json")
+			require.Equal(t, 0, r.status, r.stderr)
+			var boots []map[string]any
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &boots))
+			require.Len(t, boots, 3)
+			assert.Equal(t, []any{"ready", "failed", "running"}, []any{boots[0]["outcome"], boots[1]["outcome"], boots[2]["outcome"]})
+			assert.Equal(t, "ha.stderr", boots[1]["errorsFrom"])
+			assert.Contains(t, boots[1]["errors"], "QEMU has already exited")
+			assert.Equal(t, "exiting", boots[1]["endedBy"])
+			assert.Nil(t, boots[1]["runningAt"])
+			assert.Equal(t, "", boots[2]["endedBy"], "still running")
+			assert.InDelta(t, 10.4, boots[0]["secondsToRunning"], 0.5)
+
+			r = run(t, env, "logs", "vm", "-b", "failed")
+			require.Equal(t, 0, r.status, r.stderr)
+			assert.Equal(t, "boot 2 console\nkilled\n", r.stdout)
+			r = run(t, env, "logs", "vm", "-b", "degraded")
+			assert.Equal(t, 1, r.status)
+			assert.Contains(t, r.stderr, "none of the 3 boots recorded is degraded")
+
+			require.NoError(t, os.Remove(filepath.Join(dir, "ha.pid")))
+			r = run(t, env, "boots", "vm", "--json")
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &boots))
+			assert.Equal(t, "ready", boots[2]["outcome"], "no host agent: the boot ended without an exiting event")
+			assert.Equal(t, "cutOff", boots[2]["endedBy"])
+		})
+	}
 }
 
 func TestLogsPrintsTheChosenBoot(t *testing.T) {
@@ -109,7 +174,10 @@ func TestLogsRefusesWhatItCannotDo(t *testing.T) {
 		{[]string{"logs", "vm", "other"}, 2, "name one instance"},
 		{[]string{"logs", "vm", "-b", "-3"}, 1, "no such boot -3 (recorded: indexes -2 to 0"},
 		{[]string{"logs", "vm", "-b", "7"}, 1, "generations 1, 2"},
-		{[]string{"logs", "vm", "-b", "last"}, 2, "--boot"},
+		{[]string{"logs", "vm", "-b", "last"}, 2, "--boot \"last\": not a boot: use 0 (newest), -1, -2, ..., a generation number N >= 1, or an outcome such as failed; the outcomes are failed, degraded, ready, running, booting, unknown"},
+		{[]string{"logs", "vm", "-b", "1.5"}, 2, "--boot"},
+		{[]string{"logs", "vm", "-b", "failed"}, 1, "none of the 3 boots recorded is failed (Hint: limactl logkeep boots vm)"},
+		{[]string{"logs", "vm", "-f", "-b", "failed"}, 2, "leave out --boot"},
 		{[]string{"logs", "vm", "--file", "console"}, 2, "serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr"},
 		{[]string{"logs", "vm", "--file", "ha.stdout"}, 1, "has no ha.stdout log; it has: serial (choose one with --file)"},
 		{[]string{"logs", "vm", "-f", "-b", "-1"}, 2, "leave out --boot"},

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -29,7 +30,7 @@ const progressThreshold = 32 << 20
 func collectCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "collect",
-		Usage:     "bundle instances' logs, preserved sets and limactl --version into one .tar.gz",
+		Usage:     "bundle instances' logs, preserved sets and limactl --version into one .tar.gz, with a summary",
 		ArgsUsage: "[INSTANCE...] -o FILE.tar.gz",
 		Description: `Writes one gzipped tar archive for a bug report or a CI artifact. For each instance
 (default: every instance in LIMA_HOME and every instance with preserved sets): lima.yaml,
@@ -37,29 +38,61 @@ the active and rotated logs (when the instance still exists) and its preserved s
 deleted instance is collected from them). Compressed generations are stored decompressed.
 
 Inside, under a directory named after FILE:
+   SUMMARY.md               start here: per instance, per boot, its outcome (as 'boots'
+                            tells it) and Lima's errors; for each boot that failed or ran
+                            degraded, the last lines of its console and of ha.stderr.log;
+                            what was left out, what --guest could not take, what --redact
+                            replaced
    <instance>/instance/lima.yaml, serial.log, serial.1.log, ...
    <instance>/preserved/<set>/...
+   <instance>/guest/...     with --guest
    limactl-version.txt      the output of 'limactl --version' (or why it failed)
-   manifest.json            the last entry: format, created, limactl_logkeep_version,
-                            limactl_version, limactl_version_error, instances
-                            [{name, instance_dir, preserved_sets}], files [{path, source,
-                            size, sha256, modified, gunzipped}], skipped [{source, reason}]
+   manifest.json            the last entry (format 2, lowerCamelCase keys): format, created,
+                            limactlLogkeepVersion, limactlVersion, limactlVersionError,
+                            instances [{name, instanceDir, preservedSets, boots [{dir, index,
+                            generation, outcome, errors, errorsFrom, startedAt, runningAt,
+                            endedAt, endedBy, secondsToRunning}]}], files [{path, source,
+                            size, sha256, modified, gunzipped, redacted}], skipped [{source,
+                            reason}], guestLogs [{instance, name, command, path, truncated,
+                            missing}], redacted [{kind, placeholder, distinct, count}]
+
+--guest: for each collected instance that is running, also the guest's own logs, as Lima's
+CI and Finch take them: 'journalctl -b' (journal.log), /var/log/cloud-init-output.log and
+dmesg, each through 'limactl shell' as root, bounded to 60 s and 16 MiB (a longer log is
+cut and marked so). What a guest does not have, or an instance that is not running, is
+listed in SUMMARY.md and the manifest, never fatal.
+
+--redact: replaces, in every file of the bundle (the summary and manifest included), your
+user name and home directory, IPv4/IPv6 and MAC addresses, the instances' host
+ports (the ssh ports of their events, and any number written as a port: "port N", "-p N",
+"ADDRESS:N"), SSH public keys (with a user@host comment) and private keys, and SSH key
+fingerprints, by stable placeholders (<user>, <home>, <ip-1>, <port-2>, <ssh-key-1>, ...:
+the same value, the same placeholder everywhere), and says in SUMMARY.md what it replaced.
+The logs themselves are never changed (each redacted copy is staged in a temporary file in
+TMPDIR, removed at the end). Check the bundle before you post it: a value in a form not
+listed here (your host name, a secret in lima.yaml) is kept.
 
 The archive is streamed (memory stays flat whatever the logs' size) to a temporary file
 next to FILE, which becomes FILE (mode 0600) only once complete. An existing FILE is
 refused unless --force. With -o - the archive goes to standard output, as with tar -f -
-(its top directory is then limactl-logkeep-logs; the summary goes to stderr; a terminal is
-refused). A file that cannot be read is left out with a warning and listed under
-"skipped". Progress is shown on a terminal when the logs are large.
+(its top directory is then limactl-logkeep-logs; the "Wrote ..." line goes to stderr; a
+terminal is refused). A file or directory that cannot be read (a log, a preserved set, the logs
+directory) is left out with a warning, listed under "skipped" in the manifest and in
+SUMMARY.md, and the bundle is still written; the exit status is then 0, or 1 with --strict
+(the bundle is written all the same: keep it as the CI artifact, fail the step). Progress
+is shown on a terminal when the logs are large.
 
 Examples:
    limactl logkeep collect -o lima-logs.tar.gz
-   limactl logkeep collect myvm -o bug-1234.tar.gz
+   limactl logkeep collect myvm -o bug-1234.tar.gz --guest --redact
    limactl logkeep collect myvm -o - | ssh host 'cat > myvm-logs.tar.gz'
-   RDD_KEEP_LOGS=1 limactl logkeep delete ci-vm && limactl logkeep collect ci-vm -o artifacts/ci-vm.tar.gz`,
+   RDD_KEEP_LOGS=1 limactl logkeep delete ci-vm && limactl logkeep collect ci-vm -o artifacts/ci-vm.tar.gz --strict`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the archive to write (required), e.g. logs.tar.gz; - for standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace FILE if it exists"},
+			&cli.BoolFlag{Name: "guest", Usage: "also take each running guest's journal, cloud-init output and dmesg (limactl shell)"},
+			&cli.BoolFlag{Name: "redact", Usage: "replace your user name, home, addresses, host ports and SSH keys in every file"},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 1 when anything could not be read and was left out (the bundle is still written)"},
 		},
 		BashComplete: completeInstances(true),
 		Action:       collectAction,
@@ -108,15 +141,10 @@ func collectAction(c *cli.Context) error {
 	}
 	fmt.Fprintf(report, "Wrote %s: %d %s of %d %s, %s\n", out, len(m.Files), plural(len(m.Files), "file", "files"),
 		len(m.Instances), plural(len(m.Instances), "instance", "instances"), humanSize(size))
-	return nil
-}
-
-// plural returns one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+	if n := len(m.Skipped); n > 0 && c.Bool("strict") {
+		return cli.Exit(fmt.Sprintf("collect: --strict: %d unreadable file(s) or directories left out of the bundle; see skipped in its manifest.json", n), 1)
 	}
-	return many
+	return nil
 }
 
 // collectOutput returns the absolute path of -o FILE, checking that it is not a
@@ -167,6 +195,8 @@ func writeBundle(ctx context.Context, c *cli.Context, store history.Store, names
 		ToolVersion:    buildVersion(),
 		Progress:       progress.update,
 		Warn:           func(msg string) { log.Warn(msg) },
+		GuestLogs:      guestLogs(c),
+		Redact:         redaction(c),
 	})
 	progress.done()
 	if err == nil {
@@ -193,6 +223,8 @@ func streamBundle(ctx context.Context, c *cli.Context, store history.Store, name
 		ToolVersion:    buildVersion(),
 		Progress:       progress.update,
 		Warn:           func(msg string) { log.Warn(msg) },
+		GuestLogs:      guestLogs(c),
+		Redact:         redaction(c),
 	})
 	progress.done()
 	if err == nil {
@@ -267,4 +299,59 @@ func (p *progress) done() {
 	if p.shown {
 		fmt.Fprintln(p.tty)
 	}
+}
+
+// Bounds of each guest log collect --guest reads.
+const (
+	guestLogLimit   = 16 << 20
+	guestLogTimeout = 60 * time.Second
+)
+
+// guestLogs returns history.CollectOptions.GuestLogs for --guest (nil without it): each log of
+// limaadapter.GuestLogSources read from a running instance with limactl shell.
+func guestLogs(c *cli.Context) func(ctx context.Context, instance string) []history.GuestLog {
+	if !c.Bool("guest") {
+		return nil
+	}
+	find := lazyLimactl(c)
+	lima := limaadapter.Inspector{FindLimactl: find}
+	return func(ctx context.Context, instance string) []history.GuestLog {
+		inst, err := lima.Inspect(ctx, instance)
+		switch {
+		case err != nil:
+			return []history.GuestLog{{Missing: "cannot tell whether it runs: " + err.Error()}}
+		case !inst.Running():
+			return []history.GuestLog{{Missing: "the instance is not running (" + inst.Status + ")"}}
+		}
+		path, err := find()
+		if err != nil {
+			return []history.GuestLog{{Missing: err.Error()}}
+		}
+		var logs []history.GuestLog
+		for _, src := range limaadapter.GuestLogSources {
+			g := limaadapter.Limactl{Path: path}.ReadGuestLog(ctx, instance, src, guestLogLimit, guestLogTimeout)
+			logs = append(logs, history.GuestLog{Name: src.Name, Command: g.Command, Data: g.Data, Truncated: g.Truncated, Missing: g.Missing})
+		}
+		return logs
+	}
+}
+
+// redaction returns what --redact hides beyond what it recognises by form: this user's name
+// and home directory (nil without --redact).
+func redaction(c *cli.Context) *history.Redaction {
+	if !c.Bool("redact") {
+		return nil
+	}
+	r := &history.Redaction{}
+	if u, err := user.Current(); err == nil {
+		r.UserName = u.Username
+		if i := strings.LastIndexByte(r.UserName, '\\'); i >= 0 { // Windows: DOMAIN\user
+			r.UserName = r.UserName[i+1:]
+		}
+		r.HomeDir = u.HomeDir
+	}
+	if r.HomeDir == "" {
+		r.HomeDir, _ = os.UserHomeDir()
+	}
+	return r
 }

@@ -4,28 +4,12 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// commands are limactl-logkeep's commands in the order its help lists them: the
+// lifecycle, start-at-login, rotate, those that read and manage kept logs, then
+// completion and gen-docs. Each that takes instance names completes them.
 func commands() []*cli.Command {
-	return withHistory(lifecycleCommands(), startAtLoginCommand(), agentCommand(),
-		&cli.Command{
-			Name:      "rotate",
-			Usage:     "rotate the logs of stopped instances now",
-			ArgsUsage: "INSTANCE...",
-			Description: `Renames each active log to <name>.<N>.log, N one above the highest generation in the
-instance directory, and prunes generations beyond --max-backups unless keeping logs.
-A running instance is refused.
-
-Example:
-   limactl logkeep rotate myvm`,
-			Action: func(c *cli.Context) error {
-				if c.NArg() == 0 {
-					return cli.Exit("rotate: name at least one instance (see --help)", 2)
-				}
-				h, err := newHooks(c, false)
-				if err != nil {
-					return err
-				}
-				return exitWith(0, h.Rotate(c.Context, c.Args().Slice()))
-			},
-		},
-	)
+	cmds := append(lifecycleCommands(), startAtLoginCommand(), agentCommand(), rotateCommand())
+	cmds = append(cmds, historyCommands()...)
+	completeInstanceArgs(cmds)
+	return append(cmds, completionCommand(), docsCommand())
 }

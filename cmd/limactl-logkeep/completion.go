@@ -86,6 +86,19 @@ if (( $+functions[compdef] )); then
 fi
 `
 
+// instanceCommands take instance names as arguments.
+var instanceCommands = map[string]bool{"start": true, "restart": true, "delete": true, "factory-reset": true, "rotate": true}
+
+// completeInstanceArgs lets each of cmds that takes instance names
+// (instanceCommands) and has no completion of its own complete them.
+func completeInstanceArgs(cmds []*cli.Command) {
+	for _, cmd := range cmds {
+		if cmd.BashComplete == nil && instanceCommands[cmd.Name] {
+			cmd.BashComplete = completeInstances(false)
+		}
+	}
+}
+
 // completeInstances completes a command's arguments: its flags for a word starting
 // with "-", Lima's log names after --file, else instance names from LIMA_HOME,
 // plus those with preserved sets when withPreserved.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // completionEnv is a LIMA_HOME with instances vm1 and vm2 and the preserved
@@ -74,11 +76,7 @@ func TestZshCompletion(t *testing.T) {
 	assert.True(t, strings.HasPrefix(r.stdout, "#compdef limactl-logkeep\n"))
 	zsh, err := exec.LookPath("zsh")
 	if err != nil {
-		msg := "zsh is not installed: cannot check the zsh completion script (scripts/setup.sh installs it)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED LOUDLY: " + msg)
+		testutil.MissingPrerequisite(t, "zsh, to check the zsh completion script (scripts/setup.sh installs it)")
 	}
 	script := filepath.Join(t.TempDir(), "_limactl-logkeep")
 	require.NoError(t, os.WriteFile(script, []byte(r.stdout), 0o644))
@@ -119,7 +117,7 @@ func TestHistoryCommandsHaveHelpWithExamples(t *testing.T) {
 	}
 	assert.NotContains(t, r.stdout, "gen-docs", "hidden")
 	h := run(t, nil, "boots", "--help")
-	for _, field := range []string{"index", "generation", "first_modified", "last_modified", "compressed"} {
+	for _, field := range []string{"index", "generation", "firstModified", "lastModified", "outcome", "secondsToRunning", "compressed"} {
 		assert.Contains(t, h.stdout, field)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -82,28 +81,6 @@ func newHooks(c *cli.Context, forLifecycle bool) (hooks.Hooks, error) {
 		}
 	}
 	return h, nil
-}
-
-// exitWith turns a hook's result into the process' exit: limactl's status, or
-// an error message with status 1 (or the status the hook chose), with the flag
-// that lets a refused start or delete go ahead without keeping the logs.
-func exitWith(status int, err error) error {
-	switch {
-	case errors.Is(err, hooks.ErrNotStarted):
-		err = fmt.Errorf("%w, or start it without keeping them: limactl logkeep start --no-rotate INSTANCE", err)
-	case errors.Is(err, hooks.ErrNotPreserved):
-		err = fmt.Errorf("%w (hint: free space or fix the logs directory and run it again; to let Lima remove the logs, run it with $%s and --keep-logs unset)", err, envKeepLogs)
-	}
-	if err != nil {
-		if status == 0 {
-			status = 1
-		}
-		return cli.Exit(err.Error(), status)
-	}
-	if status != 0 {
-		return cli.Exit("", status)
-	}
-	return nil
 }
 
 // findLimactl finds the real limactl as --limactl and the environment say

@@ -17,7 +17,7 @@ func TestReferenceDocsAreCurrent(t *testing.T) {
 	want := referenceDocs(newApp())
 	got, err := os.ReadFile(referenceFile)
 	require.NoError(t, err, "docs/limactl-logkeep.md is missing: run `make docs`")
-	assert.True(t, want == string(got), "docs/limactl-logkeep.md is out of date: run `make docs` and commit it")
+	assert.Equal(t, want, string(got), "docs/limactl-logkeep.md is out of date: run `make docs` and commit it")
 }
 
 // gen-docs (what `make docs` runs) prints the same whatever the environment.
@@ -25,7 +25,7 @@ func TestGenDocsIgnoresTheEnvironment(t *testing.T) {
 	r := run(t, map[string]string{"LIMA_LOGKEEP_DIR": "/somewhere", "LIMA_LOGKEEP_MAX_BACKUPS": "9", "LIMA_LOGKEEP_COMPRESS": "1"}, "gen-docs")
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.Equal(t, referenceDocs(newApp()), r.stdout)
-	for _, cmd := range []string{"### boots", "### logs", "### collect", "### prune", "### start", "--show-console", "Examples:", "first_modified"} {
+	for _, cmd := range []string{"### boots", "### logs", "### collect", "### prune", "### start", "--show-console", "Examples:", "firstModified"} {
 		assert.Contains(t, r.stdout, cmd)
 	}
 }

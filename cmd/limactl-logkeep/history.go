@@ -1,26 +1,13 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/urfave/cli/v2"
 
 	"limactl-logkeep/history"
 	"limactl-logkeep/limaadapter"
 )
-
-// withHistory returns cmds and more followed by the commands that read and manage
-// kept logs, and lets every command that takes instance names complete them.
-func withHistory(cmds []*cli.Command, more ...*cli.Command) []*cli.Command {
-	all := append(append(cmds, more...), historyCommands()...)
-	for _, cmd := range all {
-		if cmd.BashComplete == nil && instanceCommands[cmd.Name] {
-			cmd.BashComplete = completeInstances(false)
-		}
-	}
-	return append(all, completionCommand(), docsCommand())
-}
-
-// instanceCommands take instance names as arguments.
-var instanceCommands = map[string]bool{"start": true, "restart": true, "delete": true, "factory-reset": true, "rotate": true}
 
 // historyCommands are boots, logs, preserved, collect and prune.
 func historyCommands() []*cli.Command {
@@ -41,17 +28,58 @@ func newStore(c *cli.Context) (history.Store, error) {
 			return history.Store{}, err
 		}
 	}
+	log, _ := newLogger(c)
 	return history.Store{
-		LogsDir:     logsDir,
-		LogNames:    limaadapter.LogNames,
-		ConfigFile:  limaadapter.ConfigFile,
-		InstanceDir: limaadapter.InstanceDir,
-		ValidNames:  limaadapter.ValidateNames,
-		Instances:   limaadapter.InstanceNames,
+		LogsDir:        logsDir,
+		LogNames:       limaadapter.LogNames,
+		ConfigFile:     limaadapter.ConfigFile,
+		InstanceDir:    limaadapter.InstanceDir,
+		ValidNames:     limaadapter.ValidateNames,
+		Instances:      limaadapter.InstanceNames,
+		ReadOutcome:    outcomeReader(func(err error) { log.Warn(err) }),
+		BootInProgress: limaadapter.BootInProgress,
+		Consoles:       consoleBases,
+		AgentLog:       limaadapter.HostAgentLog,
 	}, nil
 }
 
-// jsonFlag is the --json flag of boots and preserved.
-func jsonFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "json", Usage: "print a JSON array (fields below) instead of a table"}
+// outcomeReader returns history.Store.ReadOutcome: limaadapter reads the boot's host agent
+// logs, and warn is told of a log that could not be read (its outcome is then what was read).
+func outcomeReader(warn func(error)) func(files []history.File, inProgress bool) history.Outcome {
+	return func(files []history.File, inProgress bool) history.Outcome {
+		var events, stderr string
+		for _, f := range files { // a plain file comes before its ".gz" form: the first wins
+			switch {
+			case f.Log == limaadapter.HostAgentEventsLog && events == "":
+				events = f.Path
+			case f.Log == limaadapter.HostAgentLog && stderr == "":
+				stderr = f.Path
+			}
+		}
+		o := limaadapter.ReadBootOutcome(events, stderr, inProgress)
+		if o.ReadError != nil {
+			warn(fmt.Errorf("cannot read all of a boot's host agent logs (outcome %s): %w", o.Result, o.ReadError))
+		}
+		return history.Outcome{
+			Result:        o.Result,
+			Trouble:       o.Result == limaadapter.OutcomeFailed || o.Result == limaadapter.OutcomeDegraded,
+			Errors:        o.Errors,
+			ErrorsFrom:    o.ErrorsFrom,
+			Started:       o.Started,
+			Running:       o.Running,
+			Ended:         o.Ended,
+			EndedBy:       o.EndedBy,
+			SSHLocalPorts: o.SSHLocalPorts,
+		}
+	}
+}
+
+// consoleBases returns the short names of the console logs of the instance in dir, the
+// likeliest first (limaadapter.ConsoleLogs).
+func consoleBases(dir string) []string {
+	consoles := limaadapter.ConsoleLogs(dir)
+	for i, f := range consoles {
+		consoles[i] = limaadapter.LogBase(f)
+	}
+	return consoles
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // keptHome is a LIMA_HOME with instance vm and preserved sets of vm and of the
@@ -72,7 +74,7 @@ func TestCollectWritesA0600BundleAndRefusesToOverwrite(t *testing.T) {
 	assert.Equal(t, "gone boot 1\n", files["bug-42/gone/preserved/20260102T000000Z/serial.1.log"])
 	assert.Equal(t, "gone again\n", files["bug-42/gone/preserved/20260301T000000Z/serial.log"])
 	assert.Equal(t, "fake limactl\n", files["bug-42/limactl-version.txt"], "limactl --version's output")
-	assert.Equal(t, "fake limactl\n", manifest["limactl_version"])
+	assert.Equal(t, "fake limactl\n", manifest["limactlVersion"])
 	entries, err := os.ReadDir(filepath.Dir(out))
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary file left")
@@ -134,7 +136,7 @@ func TestCollectAfterDeleteWithKeepLogs(t *testing.T) {
 	assert.True(t, marker1 && marker2, "both boots' logs: %v", files)
 	instances := manifest["instances"].([]any)
 	require.Len(t, instances, 1)
-	assert.Equal(t, "", instances[0].(map[string]any)["instance_dir"], "the instance is gone")
+	assert.Equal(t, "", instances[0].(map[string]any)["instanceDir"], "the instance is gone")
 }
 
 func TestPrune(t *testing.T) {
@@ -206,6 +208,65 @@ exit 3
 	assert.Contains(t, r.stdout, "--show-console")
 }
 
+// Issue 20, item 3, at the command line: a preserved directory that cannot be read is left out
+// with a warning and the bundle is written; the exit status says so only with --strict.
+func TestCollectLeavesOutWhatItCannotReadAndStrictSaysSo(t *testing.T) {
+	testutil.RequireNonRoot(t)
+	env, home := keptHome(t)
+	bad := filepath.Join(home, "_logkeep", "gone")
+	require.NoError(t, os.Chmod(bad, 0))
+	t.Cleanup(func() { _ = os.Chmod(bad, 0o700) })
+	out := filepath.Join(t.TempDir(), "b.tar.gz")
+	for _, strict := range []bool{false, true} {
+		args := []string{"collect", "-o", out, "--force"}
+		if strict {
+			args = append(args, "--strict")
+		}
+		r := run(t, env, args...)
+		files, manifest := readBundle(t, out)
+		assert.Equal(t, "vm boot 2\n", files["b/vm/instance/serial.log"], "the bundle is written")
+		skipped := manifest["skipped"].([]any)
+		require.Len(t, skipped, 1)
+		assert.Equal(t, bad, skipped[0].(map[string]any)["source"])
+		assert.Contains(t, r.stderr, "left out of the bundle: cannot read preserved logs of")
+		assert.Contains(t, files["b/SUMMARY.md"], bad)
+		if !strict {
+			assert.Equal(t, 0, r.status, r.stderr)
+			continue
+		}
+		assert.Equal(t, 1, r.status)
+		assert.Contains(t, r.stderr, "collect: --strict: 1 unreadable file(s) or directories left out of the bundle; see skipped in its manifest.json")
+		assert.Contains(t, r.stdout, "Wrote "+out)
+	}
+}
+
+// --guest asks only a running guest (a stopped one is listed as such), and --redact hides this
+// user's home (where the logs are) in every file of the bundle, manifest included.
+func TestCollectGuestAndRedactFlags(t *testing.T) {
+	env, home := keptHome(t)
+	userHome, err := os.UserHomeDir()
+	require.NoError(t, err)
+	env["HOME"] = userHome
+	if !strings.HasPrefix(home, userHome) {
+		t.Logf("LIMA_HOME %s is not under the home %s: only the guest part is checked", home, userHome)
+	}
+	out := filepath.Join(t.TempDir(), "g.tar.gz")
+	r := run(t, env, "collect", "vm", "-o", out, "--guest", "--redact")
+	require.Equal(t, 0, r.status, r.stderr)
+	files, manifest := readBundle(t, out)
+	assert.Contains(t, files["g/SUMMARY.md"], "- `vm`: nothing asked: the instance is not running (Stopped)")
+	guest := manifest["guestLogs"].([]any)
+	require.Len(t, guest, 1)
+	assert.Equal(t, "the instance is not running (Stopped)", guest[0].(map[string]any)["missing"])
+	assert.Contains(t, files["g/SUMMARY.md"], "## Redacted")
+	if strings.HasPrefix(home, userHome) {
+		for name, content := range files {
+			assert.NotContains(t, content, userHome, name)
+		}
+		assert.Contains(t, files["g/manifest.json"], "<home>")
+	}
+}
+
 // -o - writes the archive to standard output, as tar -f - does: nothing else on
 // stdout, the summary on stderr, no file named "-"; a terminal is refused.
 func TestCollectToStandardOutput(t *testing.T) {
@@ -228,6 +289,6 @@ func TestCollectToStandardOutput(t *testing.T) {
 	files, manifest := readBundle(t, bundle) // stdout is the archive and nothing else
 	assert.Equal(t, "vm boot 2\n", files["limactl-logkeep-logs/vm/instance/serial.log"])
 	assert.Equal(t, "vm old\n", files["limactl-logkeep-logs/vm/preserved/20260101T000000Z/serial.log"])
-	assert.Equal(t, "fake limactl\n", manifest["limactl_version"])
+	assert.Equal(t, "fake limactl\n", manifest["limactlVersion"])
 	assert.Regexp(t, `^Wrote the archive to standard output: \d+ files of 1 instance, \S+\n$`, stderr.String())
 }

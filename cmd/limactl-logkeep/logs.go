@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -23,7 +24,8 @@ func logsCommand() *cli.Command {
 		Usage:     "print one boot's log of an instance, or follow the current one",
 		ArgsUsage: "INSTANCE",
 		Description: `Prints a log of one boot (see 'boots'): -b 0 is the newest boot (the current one while
-it runs), -b -1 the one before, ...; a positive number is a generation N. The log is the
+it runs), -b -1 the one before, ...; a positive number is a generation N; an outcome
+(failed, degraded, ...; see 'boots') is the newest boot that had it. The log is the
 serial console that has content (serial on QEMU, serialv on VZ) unless --file names one of
 serial, serialp, serialv, ha.stdout, ha.stderr, driver.stderr. Compressed generations
 (.log.gz) are printed decompressed.
@@ -38,12 +40,13 @@ says so on stderr and exits with status 1.
 Examples:
    limactl logkeep logs myvm                   # this boot's console
    limactl logkeep logs myvm -b -1             # the previous boot's console
+   limactl logkeep logs myvm -b failed         # the newest failed boot's console
    limactl logkeep logs myvm -b 3 --file ha.stderr
    limactl logkeep logs myvm -n 50             # the last 50 lines
    limactl logkeep logs myvm -f                # follow, across restarts
    limactl logkeep logs myvm -f --until-stopped`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "boot", Aliases: []string{"b"}, Value: "0", Usage: "the boot: 0, -1, -2, ... or a generation number N"},
+			&cli.StringFlag{Name: "boot", Aliases: []string{"b"}, Value: "0", Usage: "the boot: 0, -1, -2, ..., a generation number N, or an outcome: " + strings.Join(limaadapter.Outcomes, ", ")},
 			&cli.StringFlag{Name: "file", Usage: "the log: " + strings.Join(limaadapter.LogBases(), ", ") + " (default: the console that has content)"},
 			&cli.IntFlag{Name: "lines", Aliases: []string{"n"}, Usage: "print only the last K lines (with --follow: start with them)"},
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing what is appended to the current log, across restarts"},
@@ -80,6 +83,9 @@ func logsAction(c *cli.Context) error {
 		consoles[i] = limaadapter.LogBase(f)
 	}
 	boots, err := store.Boots(req.name)
+	if err == nil && req.sel.Outcome != "" {
+		err = store.ReadOutcomes(req.name, boots)
+	}
 	if err != nil {
 		return exitFor(err)
 	}
@@ -102,6 +108,10 @@ func parseLogsArgs(c *cli.Context) (logsRequest, error) {
 	if req.sel, err = history.ParseBootSelector(c.String("boot")); err != nil {
 		return logsRequest{}, cli.Exit("logs: --boot "+err.Error(), 2)
 	}
+	if req.sel.Outcome != "" && !slices.Contains(limaadapter.Outcomes, req.sel.Outcome) {
+		return logsRequest{}, cli.Exit(fmt.Sprintf("logs: --boot %q: %v; the outcomes are %s", c.String("boot"),
+			history.ErrBadSelector, strings.Join(limaadapter.Outcomes, ", ")), 2)
+	}
 	req.file = limaadapter.LogBase(c.String("file"))
 	if _, ok := limaadapter.LogName(req.file); req.file != "" && !ok {
 		return logsRequest{}, cli.Exit(fmt.Sprintf("logs: --file %q is not one of Lima's logs: %s", c.String("file"), strings.Join(limaadapter.LogBases(), ", ")), 2)
@@ -112,7 +122,7 @@ func parseLogsArgs(c *cli.Context) (logsRequest, error) {
 	switch {
 	case c.Bool("until-stopped") && !req.follow:
 		return logsRequest{}, cli.Exit("logs: --until-stopped goes with --follow", 2)
-	case req.follow && (req.sel.ByGeneration || req.sel.Index != 0):
+	case req.follow && (req.sel.ByGeneration || req.sel.Index != 0 || req.sel.Outcome != ""):
 		return logsRequest{}, cli.Exit("logs: --follow follows the current boot; leave out --boot", 2)
 	}
 	return req, nil
@@ -123,7 +133,7 @@ func parseLogsArgs(c *cli.Context) (logsRequest, error) {
 func printLog(c *cli.Context, req logsRequest, consoles []string, boots []history.Boot) error {
 	boot, err := history.Select(boots, req.sel)
 	if errors.Is(err, history.ErrNoBoot) {
-		return exitFor(fmt.Errorf("instance %q: %w; list them with: limactl logkeep boots %s", req.name, err, req.name))
+		return exitFor(fmt.Errorf("instance %q: %w (Hint: limactl logkeep boots %s)", req.name, err, req.name))
 	} else if err != nil {
 		return exitFor(fmt.Errorf("instance %q: %w", req.name, err))
 	}

@@ -35,7 +35,7 @@ func main() {
 			}
 			os.Exit(exit.ExitCode())
 		}
-		fmt.Fprintln(os.Stderr, "limactl-logkeep:", err)
+		fmt.Fprintln(os.Stderr, "limactl-logkeep:", withHint(err))
 		os.Exit(1)
 	}
 }

@@ -216,7 +216,7 @@ func TestRotateAsksLimactlOnlyWhenInDoubt(t *testing.T) {
 	require.NoError(t, os.WriteFile(limactl, []byte("#!/bin/sh\necho '{\"name\":\"vm\",\"status\":\"Broken\"}'\n"), 0o755))
 	r = run(t, map[string]string{"LIMA_HOME": home, "LIMACTL": limactl}, "rotate", "vm")
 	assert.Equal(t, 1, r.status)
-	assert.Contains(t, r.stderr, `instance "vm" is "Broken"`)
+	assert.Contains(t, r.stderr, `failed to rotate the logs of instance "vm": its status is "Broken"`)
 	assert.Equal(t, "boot 2\n", read(t, filepath.Join(dir, "serial.log")), "left alone")
 }
 

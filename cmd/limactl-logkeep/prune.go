@@ -62,7 +62,7 @@ func pruneAction(c *cli.Context) error {
 	log, _ := newLogger(c)
 	res, err := store.Prune(opts)
 	if errors.Is(err, history.ErrNoCriterion) {
-		return cli.Exit("prune: say which sets to remove: --older-than DURATION and/or --keep-sets K; nothing was removed (add --dry-run to see what would go)", 2)
+		return cli.Exit("prune: say which sets to remove: --older-than DURATION and/or --keep-sets K; nothing was removed (Hint: add --dry-run to see what would go)", 2)
 	}
 	verb, total := "Removed", "Freed"
 	if opts.DryRun {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,7 +69,7 @@ func startAtLoginAction(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("before-boot") {
-		return beforeBootError(name, h.RotateBeforeBoot(c.Context, name))
+		return exitWith(0, h.RotateBeforeBoot(c.Context, name), serviceBootHint(name))
 	}
 	s, err := serviceBoots()
 	if err != nil {
@@ -103,6 +102,11 @@ func serviceBoots() (hooks.ServiceBoots, error) {
 	if err != nil {
 		return hooks.ServiceBoots{}, fmt.Errorf("cannot find the path of this program: %w", err)
 	}
+	// The program's own path, as Linux gives it: elsewhere os.Executable may give the path it
+	// was run by, such as the plugin entry's <prefix>/lib/lima/../../libexec/limactl-logkeep/...
+	if resolved, err := filepath.EvalSymlinks(self); err == nil {
+		self = resolved
+	}
 	if limaadapter.IsShimName(filepath.Base(self)) {
 		return hooks.ServiceBoots{}, fmt.Errorf("run it as limactl-logkeep (or limactl logkeep), not through the limactl shim %s", self)
 	}
@@ -132,18 +136,4 @@ func startAtLoginStatus(c *cli.Context, h hooks.Hooks, name string, s hooks.Serv
 		fmt.Fprintf(w, "boots kept: no: limactl logkeep start-at-login %s\n", name)
 	}
 	return cli.Exit("", 1)
-}
-
-// beforeBootError is the exit of a service boot of instance name that was
-// refused (err non-nil): when it was refused to keep the logs, it says how to
-// stop keeping its boots (exitWith would advise --no-rotate, which a service
-// manager cannot give).
-func beforeBootError(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, hooks.ErrNotStarted) {
-		err = fmt.Errorf("%w, or stop keeping its boots: limactl logkeep start-at-login --enabled=false %s", err, name)
-	}
-	return cli.Exit(err.Error(), 1)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,16 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// pluginDirs are where `make install` puts limactl-logkeep (relative to its
-// prefix), the binary itself first: Lima 2 looks for plugins next to limactl,
-// on PATH, in <prefix>/libexec/lima and (Homebrew's) <prefix>/lib/lima.
+// pluginDirs are where `make install` puts the plugin entry (relative to its
+// prefix): Lima 2 looks for plugins next to limactl, on PATH, in
+// <prefix>/libexec/lima and (Homebrew's) <prefix>/lib/lima.
 var pluginDirs = []string{"bin", "libexec/lima", "lib/lima"}
 
 // pluginLima returns the limactl of a fresh Lima prefix: bin/limactl is a link to
 // v's limactl (as Homebrew links its formulae's commands into its bin), and dir
-// (one of pluginDirs) leads to the limactl-logkeep that `make install` put into
-// LOGKEEP_PREFIX: for "bin" a link to the installed binary, else a link to the
-// installed directory, so the links `make install` made there are the ones used.
+// (one of pluginDirs) leads to the plugin entry that `make install` put into
+// LOGKEEP_PREFIX: for "bin" a link to the installed entry, else a link to the
+// installed directory, so the entries `make install` put there are the ones used.
 func pluginLima(t *testing.T, v limaVersion, dir string) string {
 	t.Helper()
 	requireEnv(t, "LOGKEEP_PREFIX")
@@ -40,50 +41,33 @@ func pluginLima(t *testing.T, v limaVersion, dir string) string {
 	return limactl
 }
 
-// `make install` lays the plugin out where Lima 2.2 looks for it; from each of
-// those places `limactl --help` and `limactl info` list it and `limactl logkeep`
-// runs it (Lima 1 runs no plugins).
+// `make install` lays the plugin entry out where Lima 2.2 looks for it; from
+// each of those places `limactl --help` and `limactl info` list it with its
+// description, and `limactl logkeep …` and `limactl logkeep -- …` run the
+// program (Lima 1 runs no plugins).
 func TestPluginDiscovery(t *testing.T) {
 	t.Parallel()
 	onlyV2(t, func(t *testing.T, l *lima) {
-		installed := os.Getenv("LOGKEEP_PREFIX")
+		desc := entryDescription(t)
+		l.create("disc")
+		listed := l.must(l.limactl("list", "-q")).stdout
 		for _, dir := range pluginDirs {
 			t.Run(strings.ReplaceAll(dir, "/", "_"), func(t *testing.T) {
-				link := filepath.Join(installed, dir, "limactl-logkeep")
-				target, err := filepath.EvalSymlinks(link)
-				require.NoError(t, err, "make install made no %s", link)
-				bin, err := filepath.EvalSymlinks(filepath.Join(installed, "bin", "limactl-logkeep"))
-				require.NoError(t, err)
-				assert.Equal(t, bin, target, "%s leads to the installed binary", link)
-
 				limactl := pluginLima(t, l.version, dir)
+				where := filepath.Join(filepath.Dir(filepath.Dir(limactl)), dir, "limactl-logkeep")
 				noLimaOnPath := []string{"-LIMACTL", "PATH=/usr/bin:/bin"}
 				help := l.must(l.run(noLimaOnPath, limactl, "--help"))
-				assert.Regexp(t, `(?m)^\s+logkeep\b`, help.stdout, "limactl --help lists the plugin")
+				assert.Regexp(t, `(?m)^\s+logkeep\s+`+regexp.QuoteMeta(desc)+`$`, help.stdout, "limactl --help lists the plugin, described")
 				info := l.must(l.run(noLimaOnPath, limactl, "info"))
-				assert.Equal(t, filepath.Join(filepath.Dir(filepath.Dir(limactl)), dir, "limactl-logkeep"),
-					pluginPath(t, info.stdout, "logkeep"), "limactl info lists the plugin where it found it")
+				assert.Contains(t, infoPluginList(t, info.stdout), infoPlugin{Name: "logkeep", Path: where, Description: desc},
+					"limactl info lists the plugin where it found it, described")
 				version := l.must(l.run(noLimaOnPath, limactl, "logkeep", "--version"))
 				assert.Contains(t, version.stdout, "limactl-logkeep")
+				assert.Equal(t, listed, l.must(l.run(noLimaOnPath, limactl, "logkeep", "--", "list", "-q")).stdout,
+					"limactl logkeep -- LINE runs the real limactl's LINE")
 			})
 		}
 	})
-}
-
-// pluginPath returns the path `limactl info` (JSON) gives for the plugin name.
-func pluginPath(t *testing.T, info, name string) string {
-	t.Helper()
-	var parsed struct {
-		Plugins []struct{ Name, Path string } `json:"plugins"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(info), &parsed), "limactl info: %s", info)
-	for _, p := range parsed.Plugins {
-		if p.Name == name {
-			return p.Path
-		}
-	}
-	t.Errorf("limactl info lists no plugin %q: %s", name, info)
-	return ""
 }
 
 // `limactl logkeep start VM` and `limactl logkeep restart VM`, found by Lima

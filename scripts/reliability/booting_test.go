@@ -53,7 +53,7 @@ func TestRotateOrStartDuringABoot(t *testing.T) {
 		wg.Wait()
 		if err != nil {
 			tr.fail("%v", err)
-		} else if r.status != 0 && !strings.Contains(r.stderr, "in use") {
+		} else if r.status != 0 && !strings.Contains(r.stderr, "instance is running") {
 			tr.fail("%q exited %d: %s", args, r.status, r.stderr)
 		}
 		checkBootRace(t, tr, dir, i, i-1, previous)

@@ -11,7 +11,7 @@ import (
 )
 
 // expectError checks that r failed with a non-zero exit and a message naming path (and containing
-// what, when not empty), without a panic or Lima noise.
+// what, when not empty), on one line as limactl's are, without a panic or Lima noise.
 func expectError(t *testing.T, tr *trial, r result, path, what string) {
 	t.Logf("%q -> exit %d:\n%s", r.args, r.status, strings.TrimSpace(r.stderr))
 	if r.status == 0 {
@@ -25,6 +25,15 @@ func expectError(t *testing.T, tr *trial, r result, path, what string) {
 	}
 	if noise := noLimaNoise(r.stderr); len(noise) > 0 {
 		tr.fail("%q printed %q", r.args, noise)
+	}
+	var errorLines []string
+	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		if !strings.Contains(line, "level=") { // the rest is logrus' warnings, one line each
+			errorLines = append(errorLines, line)
+		}
+	}
+	if len(errorLines) != 1 || !strings.HasPrefix(errorLines[0], "limactl-logkeep: ") {
+		tr.fail("%q: the error is not one line starting with \"limactl-logkeep: \":\n%s", r.args, r.stderr)
 	}
 }
 

@@ -17,16 +17,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"limactl-logkeep/internal/testutil"
 )
 
 // missing skips the test loudly because a prerequisite is missing, or fails it when CI=true.
 func missing(t *testing.T, what string) {
 	t.Helper()
-	msg := what + " (run the suite with `make reliability`, which sets the environment up)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal("MISSING PREREQUISITE in CI: " + msg)
-	}
-	t.Skip("SKIPPED LOUDLY: " + msg)
+	testutil.MissingPrerequisite(t, "%s (run the suite with `make reliability`, which sets the environment up)", what)
 }
 
 // logkeepBin returns $LOGKEEP_BIN, the built limactl-logkeep; the CLI-level scenarios run it.

@@ -107,8 +107,10 @@ func TestFaults(t *testing.T) {
 		sb := newSandbox(t, "")
 		sb.env["LIMA_LOGKEEP_DIR"] = filepath.Join(logsParent, "logs")
 		dir := sb.instance(t, "vm", nil)
-		logs := logsOf(t, dir, "ha.stderr.log")
-		logs["serial.log"] = writeLog(t, filepath.Join(dir, "serial.log"), free+(1<<20), 0o644, 0, rng)
+		logs := map[string]original{ // the error names the first log that failed: only serial.log can
+			"ha.stderr.log": writeLog(t, filepath.Join(dir, "ha.stderr.log"), 100, 0o644, 0, rng),
+			"serial.log":    writeLog(t, filepath.Join(dir, "serial.log"), free+(1<<20), 0o644, 0, rng),
+		}
 		r := sb.run(t, bin, []string{"RDD_KEEP_LOGS=1"}, "delete", "--strict", "vm")
 		expectError(t, tr, r, filepath.Join(dir, "serial.log"), "no space left on device")
 		expectNoLimactl(t, tr, sb)

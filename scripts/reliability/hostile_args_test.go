@@ -179,8 +179,9 @@ func TestHostileNULAtTheAPI(t *testing.T) {
 			tr.fail("Inspect accepted %q", name)
 		}
 		for _, args := range [][]string{{name}, {"--name", name}, {"--name=" + name}, {name + ".yaml"}, {"template://" + name}} {
-			if got, ok := limaadapter.ParseStart(args); ok && limaadapter.ValidateName(got.Name) != nil {
-				tr.fail("ParseStart(%q) = %q, an invalid name", args, got.Name)
+			got := limaadapter.ParseBootLine(limaadapter.Invocation{Command: "start", Args: args})
+			if got.Verdict == limaadapter.MayBoot && limaadapter.ValidateName(got.Instance) != nil {
+				tr.fail("ParseBootLine(start %q) = %q, an invalid name", args, got.Instance)
 			}
 		}
 		if parsed, ok := limaadapter.ParseInstanceArgs([]string{"-f", name}, true, 1, -1); ok {

@@ -23,7 +23,7 @@ import (
 	"limactl-logkeep/internal/limasim"
 )
 
-// agentSection is target 7, run as the test user (limactl refuses root): the agent's CPU time
+// agentSection is target 8, run as the test user (limactl refuses root): the agent's CPU time
 // while idle, its memory, how fast it acts on a start, and what it costs `limactl list`.
 func agentSection(e env) error {
 	if err := agentIdle(e); err != nil {
@@ -188,7 +188,7 @@ func agentIdle(e env) error {
 		return err
 	}
 	used := after - before
-	title := fmt.Sprintf("7. agent: CPU time over %.0f idle seconds watching 20 instances", idle.Seconds())
+	title := fmt.Sprintf("8. agent: CPU time over %.0f idle seconds watching 20 instances", idle.Seconds())
 	text := fmt.Sprintf("CPU time used by limactl-logkeep agent (all threads, /proc/PID/task/*/schedstat): %s over %.0f s (%.4f%% of one CPU)\n"+
 		"(its CPU time from its start to the idle period, catching up on 20 instances: %s)\n",
 		ms(used), idle.Seconds(), 100*float64(used)/float64(idle), ms(before))
@@ -216,7 +216,7 @@ func agentIdle(e env) error {
 	if rss > 20<<20 {
 		verdict = "MISSED"
 	}
-	return record(e.Results, result{ID: "agent-rss", Title: "7. agent: peak memory watching 50 instances",
+	return record(e.Results, result{ID: "agent-rss", Title: "8. agent: peak memory watching 50 instances",
 		Text:   fmt.Sprintf("peak RSS (VmHWM) of limactl-logkeep agent after catching up on 50 instances: %s\n", mib(rss)),
 		Target: "<= 20 MiB", Verdict: verdict})
 }
@@ -333,7 +333,7 @@ func agentLatency(e env) error {
 		"  " + quantiles("VZ: the last boot's serialv.log set aside", aside) +
 		"  " + quantiles("QEMU: the last boot's generation made", made) +
 		fmt.Sprintf("  (VZ starts whose serialv.log the simulated driver truncated, 50 ms after the signal, before the agent set it aside: %d)\n", missed)
-	return record(e.Results, result{ID: "agent-latency", Title: "7. agent: from the start signal to the last boot kept",
+	return record(e.Results, result{ID: "agent-latency", Title: "8. agent: from the start signal to the last boot kept",
 		Text: text, Target: "- (VZ truncates serialv.log only once its host agent and driver run)", Verdict: "info"})
 }
 
@@ -378,7 +378,7 @@ func waitLinked(dir, store string) error {
 
 // agentList compares `limactl list` with the agent running on its home against without it.
 func agentList(e env) error {
-	const id, title = "agent-list", "7. limactl list with the agent running vs without (3 stopped instances)"
+	const id, title = "agent-list", "8. limactl list with the agent running vs without (3 stopped instances)"
 	if e.Limactl == "" {
 		return record(e.Results, result{ID: id, Title: title, Limit: 1.01, Skipped: "no limactl (-limactl)"})
 	}

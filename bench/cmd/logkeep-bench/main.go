@@ -4,7 +4,7 @@
 // each pair run interleaved in one process on one machine, and writes bench/RESULTS.md. It is run
 // by scripts/bench.sh (make bench), which builds it and the programs it needs; see bench/doc.go.
 //
-//	logkeep-bench SECTION [flags]    SECTION: rotation, history, move, startup, lima, collect, agent
+//	logkeep-bench SECTION [flags]    SECTION: rotation, history, move, startup, lima, plugin, collect, boots, agent
 //	logkeep-bench report [flags]     RESULTS.md from the results file
 package main
 
@@ -18,21 +18,22 @@ import (
 
 // env is what every section needs to know.
 type env struct {
-	Work    string // scratch directory on disk, removed by bench.sh
-	Shm     string // scratch directory on tmpfs (/dev/shm)
-	Results string // JSON lines, one result each
-	Logkeep string // bin/limactl-logkeep
-	Tools   string // directory of mover and empty
-	Repo    string // the repository (for go list)
-	Limactl string // Lima's real limactl (lima section)
-	Quick   bool   // fewer runs and smaller sizes, to try the harness
+	Work     string // scratch directory on disk, removed by bench.sh
+	Shm      string // scratch directory on tmpfs (/dev/shm)
+	Results  string // JSON lines, one result each
+	Logkeep  string // bin/limactl-logkeep
+	Tools    string // directory of mover and empty
+	Repo     string // the repository (for go list)
+	Limactl  string // Lima's real limactl (lima section)
+	Baseline string // limactl-logkeep built from the commit before boot outcomes (boots section)
+	Quick    bool   // fewer runs and smaller sizes, to try the harness
 }
 
 var display = strings.NewReplacer() // shortens paths in shown command lines
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: logkeep-bench rotation|history|move|startup|lima|collect|agent|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: logkeep-bench rotation|history|move|startup|lima|plugin|collect|boots|agent|report [flags]")
 		os.Exit(2)
 	}
 	section := os.Args[1]
@@ -46,12 +47,13 @@ func main() {
 	fs.StringVar(&e.Tools, "tools", "", "directory of the helper programs")
 	fs.StringVar(&e.Repo, "repo", ".", "the repository")
 	fs.StringVar(&e.Limactl, "limactl", "", "Lima's real limactl")
+	fs.StringVar(&e.Baseline, "baseline", "", "limactl-logkeep built before boot outcomes (boots)")
 	fs.BoolVar(&e.Quick, "quick", false, "fewer runs, smaller sizes")
 	fs.StringVar(&out, "out", "bench/RESULTS.md", "report: file written")
 	fs.StringVar(&findings, "findings", "bench/FINDINGS.md", "report: profile findings appended")
 	fs.StringVar(&extra, "extra", "", "report: directory of extra text blocks (*.txt)")
 	fs.Parse(os.Args[2:])
-	for _, p := range []*string{&e.Work, &e.Shm, &e.Logkeep, &e.Tools, &e.Repo} {
+	for _, p := range []*string{&e.Work, &e.Shm, &e.Logkeep, &e.Tools, &e.Repo, &e.Baseline} {
 		if *p != "" {
 			*p, _ = filepath.Abs(*p)
 		}
@@ -75,8 +77,12 @@ func main() {
 		err = startup(e)
 	case "lima":
 		err = lima(e)
+	case "plugin":
+		err = plugin(e)
 	case "collect":
 		err = collect(e)
+	case "boots":
+		err = boots(e)
 	case "agent":
 		err = agentSection(e)
 	case "report":

@@ -31,17 +31,46 @@ type pair struct {
 	// throughput(A)/throughput(B) >= Limit. Limit 0 means informative, no target.
 	Limit float64
 	Bytes int64
+	// CPULimit, when not 0, is a target on the median CPU time ratio too: cpu(A)/cpu(B) <= CPULimit.
+	CPULimit float64
+	// RSSWithin, when not 0, is a target on peak memory: |maxRSS(A) - maxRSS(B)| <= RSSWithin.
+	RSSWithin int64
+	// RSSRuns is how many untimed runs under GNU time each side's peak RSS is the median of
+	// (default 1).
+	RSSRuns int
+	// Alternate runs the pair A, B, B, A, A, B, ... instead of A, B, A, B, ..., so that neither
+	// side always runs first: for ratios so close to 1 that running first or second shows.
+	Alternate bool
 }
 
-// sample is one timed run.
+// sample is one timed run: its wall-clock time and the CPU time (user + system) it used.
 type sample struct {
 	Wall time.Duration
+	CPU  time.Duration `json:",omitempty"`
 }
 
 // gnuTime is GNU time, which measures a command's peak RSS from a process of its own: Go's
 // fork/exec shares the parent's memory until exec, so the rusage of a child of this (large)
 // program counts this program's resident set.
 const gnuTime = "/usr/bin/time"
+
+// medianRSS runs the commands of a and b n times each more, alternately and untimed, under GNU
+// time and returns the median of each one's peak RSS in bytes (0 when GNU time is not installed).
+func medianRSS(a, b side, n int) (int64, int64, error) {
+	var as, bs []float64
+	for range max(n, 1) {
+		ra, err := a.maxRSS()
+		if err != nil {
+			return 0, 0, err
+		}
+		rb, err := b.maxRSS()
+		if err != nil {
+			return 0, 0, err
+		}
+		as, bs = append(as, float64(ra)), append(bs, float64(rb))
+	}
+	return int64(median(as)), int64(median(bs)), nil
+}
 
 // maxRSS runs the command once more, untimed, under GNU time and returns its peak RSS in bytes,
 // or 0 when GNU time is not installed.
@@ -100,7 +129,7 @@ func (s side) run() (sample, error) {
 		msg, _ := os.ReadFile(errf.Name())
 		return sample{}, fmt.Errorf("%s: %s: %w: %s", s.Label, strings.Join(s.Argv, " "), err, strings.TrimSpace(string(msg)))
 	}
-	smp := sample{Wall: wall}
+	smp := sample{Wall: wall, CPU: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if s.Check != nil {
 		if err := s.Check(); err != nil {
 			return sample{}, fmt.Errorf("%s did not do its job: %w", s.Label, err)
@@ -114,12 +143,20 @@ func (p pair) measure() (result, error) {
 	if p.Runs < 1 {
 		return result{}, errors.New("no runs")
 	}
-	res := result{ID: p.ID, Title: p.Title, Limit: p.Limit, Bytes: p.Bytes,
+	res := result{ID: p.ID, Title: p.Title, Limit: p.Limit, Bytes: p.Bytes, CPULimit: p.CPULimit, RSSWithin: p.RSSWithin, RSSRuns: p.RSSRuns,
 		ALabel: p.A.Label, BLabel: p.B.Label, ACmd: shellJoin(p.A), BCmd: shellJoin(p.B)}
-	fmt.Fprintf(os.Stderr, "== %s: %d warm-up + %d runs each, interleaved\n", p.Title, p.Warmup, p.Runs)
+	how := "A, B, A, B, ..."
+	if p.Alternate {
+		how = "A, B, B, A, ..."
+	}
+	fmt.Fprintf(os.Stderr, "== %s: %d warm-up + %d runs each, interleaved %s\n", p.Title, p.Warmup, p.Runs, how)
 	for i := -p.Warmup; i < p.Runs; i++ {
-		for j, s := range []side{p.A, p.B} {
-			smp, err := s.run()
+		order := []int{0, 1}
+		if p.Alternate && i%2 != 0 {
+			order = []int{1, 0}
+		}
+		for _, j := range order {
+			smp, err := []side{p.A, p.B}[j].run()
 			if err != nil {
 				return res, err
 			}
@@ -134,9 +171,7 @@ func (p pair) measure() (result, error) {
 		}
 	}
 	var err error
-	if res.ARSS, err = p.A.maxRSS(); err == nil {
-		res.BRSS, err = p.B.maxRSS()
-	}
+	res.ARSS, res.BRSS, err = medianRSS(p.A, p.B, p.RSSRuns)
 	return res, err
 }
 

@@ -35,7 +35,7 @@ func report(results, out, findings, extra string) error {
 		if r.Limit == 0 && r.Verdict == "" {
 			continue
 		}
-		measured := fmt.Sprintf("median ratio %.3f", r.ratio())
+		measured := r.measured()
 		if r.Skipped != "" {
 			measured = "not run: " + r.Skipped
 		} else if r.Text != "" {
@@ -81,7 +81,7 @@ func section(b *strings.Builder, r result) {
 		return
 	}
 	fmt.Fprintf(b, "- A: `%s`\n- B: `%s`\n\n", r.ACmd, r.BCmd)
-	fmt.Fprintf(b, "| | runs | min | median | max | max RSS |%s\n| --- | --- | --- | --- | --- | --- |%s\n",
+	fmt.Fprintf(b, "| | runs | min | median | max | CPU median | max RSS |%s\n| --- | --- | --- | --- | --- | --- | --- |%s\n",
 		map[bool]string{true: " throughput (median) |"}[r.Bytes > 0], map[bool]string{true: " --- |"}[r.Bytes > 0])
 	for _, x := range []struct {
 		label string
@@ -89,13 +89,18 @@ func section(b *strings.Builder, r result) {
 		rss   int64
 	}{{"A " + r.ALabel, r.A, r.ARSS}, {"B " + r.BLabel, r.B, r.BRSS}} {
 		st := summarize(x.s)
-		fmt.Fprintf(b, "| %s | %d | %s | %s | %s | %s |", x.label, len(x.s), ms(st.Min), ms(st.Median), ms(st.Max), mib(x.rss))
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %s | %s | %s |", x.label, len(x.s), ms(st.Min), ms(st.Median), ms(st.Max),
+			ms(summarizeCPU(x.s).Median), mib(x.rss))
 		if r.Bytes > 0 {
 			fmt.Fprintf(b, " %s |", mbps(r.Bytes, st.Median))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "\nMedian ratio %s = **%.3f**; target: %s → **%s**\n\n", r.ratioKind(), r.ratio(), r.target(), r.verdict())
+	fmt.Fprintf(b, "\nMedian ratio %s = **%.3f** (CPU time %.3f", r.ratioKind(), r.ratio(), r.cpuRatio())
+	if r.RSSRuns > 1 {
+		fmt.Fprintf(b, "; max RSS the median of %d runs under GNU time", r.RSSRuns)
+	}
+	fmt.Fprintf(b, "); target: %s → **%s**\n\n", r.target(), r.verdict())
 	if r.Note != "" {
 		fmt.Fprintf(b, "%s\n\n", r.Note)
 	}

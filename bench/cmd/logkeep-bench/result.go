@@ -20,6 +20,9 @@ type result struct {
 	ARSS, BRSS     int64   // peak RSS in bytes of one more run of each, under GNU time (0: unknown)
 	Limit          float64 `json:",omitempty"`
 	Bytes          int64   `json:",omitempty"`
+	CPULimit       float64 `json:",omitempty"` // a target on the CPU time ratio too (pair.CPULimit)
+	RSSWithin      int64   `json:",omitempty"` // a target on the peak RSS difference (pair.RSSWithin)
+	RSSRuns        int     `json:",omitempty"` // ARSS and BRSS are medians of this many runs (0, 1: one run)
 	Skipped        string  `json:",omitempty"` // why the pair was not measured
 	Note           string  `json:",omitempty"` // one line under the figures
 	Text           string  `json:",omitempty"` // a block of figures that is not a pair
@@ -43,6 +46,42 @@ func summarize(s []sample) stats {
 		med = (d[len(d)/2-1] + d[len(d)/2]) / 2
 	}
 	return stats{d[0], med, d[len(d)-1]}
+}
+
+// summarizeCPU is summarize of the CPU times (zero when the samples have none).
+func summarizeCPU(s []sample) stats {
+	cpu := make([]sample, len(s))
+	for i, x := range s {
+		cpu[i] = sample{Wall: x.CPU}
+	}
+	return summarize(cpu)
+}
+
+// cpuRatio is the median CPU time ratio cpu(A)/cpu(B), or 0 when unknown.
+func (r result) cpuRatio() float64 {
+	a, b := summarizeCPU(r.A).Median, summarizeCPU(r.B).Median
+	if a == 0 || b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// rssMet reports whether the peak RSS target (if any) is met.
+func (r result) rssMet() bool {
+	d := r.ARSS - r.BRSS
+	return r.RSSWithin == 0 || (r.ARSS > 0 && r.BRSS > 0 && max(d, -d) <= r.RSSWithin)
+}
+
+// measured is the Verdicts table's summary of the figures the targets apply to.
+func (r result) measured() string {
+	s := fmt.Sprintf("median ratio %.3f", r.ratio())
+	if r.CPULimit > 0 {
+		s += fmt.Sprintf(", CPU %.3f", r.cpuRatio())
+	}
+	if r.RSSWithin > 0 {
+		s += fmt.Sprintf(", peak RSS %+.2f MiB", float64(r.ARSS-r.BRSS)/(1<<20))
+	}
+	return s
 }
 
 // ratio is the median ratio the target applies to: time(A)/time(B), or for a throughput pair
@@ -75,6 +114,8 @@ func (r result) verdict() string {
 		return "NOT RUN"
 	case r.Limit == 0:
 		return "info"
+	case r.CPULimit > 0 && (r.cpuRatio() == 0 || r.cpuRatio() > r.CPULimit), !r.rssMet():
+		return "MISSED"
 	case r.Bytes > 0 && r.ratio() >= r.Limit, r.Bytes == 0 && r.ratio() <= r.Limit:
 		return "met"
 	}
@@ -90,7 +131,14 @@ func (r result) target() string {
 	case r.Bytes > 0:
 		return fmt.Sprintf("throughput ratio >= %.2f", r.Limit)
 	}
-	return fmt.Sprintf("time ratio <= %.2f", r.Limit)
+	t := fmt.Sprintf("time ratio <= %.2f", r.Limit)
+	if r.CPULimit > 0 {
+		t += fmt.Sprintf(", CPU time ratio <= %.2f", r.CPULimit)
+	}
+	if r.RSSWithin > 0 {
+		t += fmt.Sprintf(", peak RSS within %s", mib(r.RSSWithin))
+	}
+	return t
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
@@ -126,13 +174,14 @@ func (r result) print(w io.Writer) {
 		rss   int64
 	}{{r.ALabel, r.A, r.ARSS}, {r.BLabel, r.B, r.BRSS}} {
 		st := summarize(x.s)
-		fmt.Fprintf(w, "   %-40s min %10s  median %10s  max %10s  max RSS %9s", x.label, ms(st.Min), ms(st.Median), ms(st.Max), mib(x.rss))
+		fmt.Fprintf(w, "   %-40s min %10s  median %10s  max %10s  CPU median %10s  max RSS %9s", x.label, ms(st.Min), ms(st.Median), ms(st.Max),
+			ms(summarizeCPU(x.s).Median), mib(x.rss))
 		if r.Bytes > 0 {
 			fmt.Fprintf(w, "  %s", mbps(r.Bytes, st.Median))
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "   median ratio %s = %.3f   target: %s   → %s\n", r.ratioKind(), r.ratio(), r.target(), r.verdict())
+	fmt.Fprintf(w, "   median ratio %s = %.3f (CPU %.3f)   target: %s   → %s\n", r.ratioKind(), r.ratio(), r.cpuRatio(), r.target(), r.verdict())
 	if r.Note != "" {
 		fmt.Fprintf(w, "   %s\n", r.Note)
 	}
