@@ -123,9 +123,13 @@ func (k *keeper) catchUp() error {
 		if s, d, err = k.read(); err != nil {
 			return err
 		}
-		if only := k.storeOnly(s, d); len(only) > 0 {
-			// Lima removed them while the agent was not running: the last boot's.
-			k.warn(k.commitInStore(only, true))
+		if k.startBegun(s, d) {
+			// A start began while the agent was not running (its host agent is up by now): what
+			// the store links and the directory no longer has, and the in-place logs the new
+			// boot has not written to yet, are the last boot's.
+			k.warn(k.signalLocked(true))
+		} else if only := k.storeOnly(s, d); len(only) > 0 {
+			k.warn(k.commitInStore(only, true)) // removed by hand: kept with the boot they were in
 		}
 		return k.linkNew()
 	})

@@ -388,3 +388,28 @@ func TestUnwritableLogsDirIsOneLine(t *testing.T) {
 	_, _, err = ReadState(logs)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// The agent restarts after a start's host agent is up but before its driver replaced the
+// consoles (QEMU does ~250 ms later): the consoles, untouched since the new ha.stdout.log, are the
+// last boot's, with its host agent logs: one generation, whole.
+func TestCatchUpAfterTheHostAgentIsUp(t *testing.T) {
+	k := testKeeper(t, true)
+	if _, ok := birthTime(k.dir); !ok {
+		testutil.MissingPrerequisite(t, "a filesystem that records birth times for %s", k.dir)
+	}
+	for name, content := range map[string]string{"ha.stdout.log": "boot 6 events", "ha.stderr.log": "boot 6 stderr",
+		"serial.log": "boot 6 console", "serialv.log": "boot 6 virtio"} {
+		write(t, k.dpath(name), content)
+	}
+	require.NoError(t, k.settle())
+	time.Sleep(20 * time.Millisecond) // a later clock tick for the new boot's files
+	for _, name := range []string{"ha.stdout.log", "ha.stderr.log"} { // Lima's start, the agent not running
+		require.NoError(t, os.Remove(k.dpath(name)))
+		write(t, k.dpath(name), "boot 7 "+name)
+	}
+	require.NoError(t, k.catchUp()) // startInProgress is false: the host agent is up
+	require.NoError(t, k.settle())
+	assert.Equal(t, map[string]string{"lima.yaml": "vmType: qemu\n", "ha.stdout.log": "boot 7 ha.stdout.log", "ha.stderr.log": "boot 7 ha.stderr.log",
+		"ha.stdout.1.log": "boot 6 events", "ha.stderr.1.log": "boot 6 stderr", "serial.1.log": "boot 6 console", "serialv.1.log": "boot 6 virtio"},
+		tree(t, k.dir))
+}
