@@ -49,7 +49,10 @@
 // (limactl rename) takes its store along. When the agent starts (after a crash, a reboot, an
 // upgrade) it finds its place again from the files alone: links that match files in the instance
 // directory (by inode) are current; links whose file Lima removed are the last boot's and become
-// a generation; a start in progress (limaadapter.StartInProgress) is treated as the signal. Every
+// a generation; a start in progress (limaadapter.StartInProgress), or one that began while it
+// was not running, is treated as the signal, a log the new boot has written to since its
+// ha.stdout.log was made (its modification time against that file's birth time) staying the new
+// boot's. Every
 // change to an instance directory is made under its directory lock and decided from what is on
 // disk, so with the hooks also in use each boot still gives exactly one generation.
 package agent
