@@ -402,7 +402,7 @@ func TestCatchUpAfterTheHostAgentIsUp(t *testing.T) {
 		write(t, k.dpath(name), content)
 	}
 	require.NoError(t, k.settle())
-	time.Sleep(20 * time.Millisecond) // a later clock tick for the new boot's files
+	time.Sleep(20 * time.Millisecond)                                 // a later clock tick for the new boot's files
 	for _, name := range []string{"ha.stdout.log", "ha.stderr.log"} { // Lima's start, the agent not running
 		require.NoError(t, os.Remove(k.dpath(name)))
 		write(t, k.dpath(name), "boot 7 "+name)
