@@ -8,6 +8,7 @@ package agent
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -412,4 +413,40 @@ func TestCatchUpAfterTheHostAgentIsUp(t *testing.T) {
 	assert.Equal(t, map[string]string{"lima.yaml": "vmType: qemu\n", "ha.stdout.log": "boot 7 ha.stdout.log", "ha.stderr.log": "boot 7 ha.stderr.log",
 		"ha.stdout.1.log": "boot 6 events", "ha.stderr.1.log": "boot 6 stderr", "serial.1.log": "boot 6 console", "serialv.1.log": "boot 6 virtio"},
 		tree(t, k.dir))
+}
+
+// A preserved set that cannot be made (the instance's sets directory is a file) leaves every log
+// in the store, whole, to be preserved at the next try.
+func TestPreserveFailureKeepsTheStore(t *testing.T) {
+	k := testKeeper(t, true)
+	write(t, k.dpath("serial.log"), "boot 1")
+	require.NoError(t, k.settle())
+	require.NoError(t, os.RemoveAll(k.dir))
+	require.NoError(t, os.MkdirAll(filepath.Dir(k.setsDir), 0o700))
+	write(t, k.setsDir, "in the way")
+	err := k.preserveAll()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), k.setsDir)
+	assert.Equal(t, "boot 1", readFile(t, k.spath("serial.log")))
+	require.NoError(t, os.Remove(k.setsDir))
+	require.NoError(t, k.preserveAll())
+	assert.NoDirExists(t, k.store)
+	sets := testutil.DirNames(t, k.setsDir)
+	require.Len(t, sets, 1)
+	assert.Equal(t, map[string]string{"serial.log": "boot 1", "lima.yaml": "vmType: qemu\n"}, tree(t, filepath.Join(k.setsDir, sets[0])))
+}
+
+func TestInstalledFileUnreadable(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the systemd unit's path")
+	}
+	config := t.TempDir()
+	s := Service{Getenv: func(n string) string { return map[string]string{"XDG_CONFIG_HOME": config}[n] }}
+	path, err := s.ServicePath()
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(path, 0o755)) // a directory where the unit goes
+	_, _, _, err = s.Installed()
+	assert.ErrorContains(t, err, path)
+	_, err = Service{Program: "/x/limactl-logkeep", Getenv: s.Getenv}.Install(t.Context(), false, (&fakeRunner{}).run)
+	assert.ErrorContains(t, err, path)
 }
