@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # limactl-logkeep. The two commands a fresh machine needs:
 #   make demo   sets everything up and boots the built-in tiny VM through logkeep
 #   make test   sets everything up and runs every test (what .ci/run runs)
@@ -47,6 +49,7 @@ lint:
 	@! $(GO) list -deps ./cmd/limactl-logkeep | grep -Ex 'github.com/lima-vm/lima/pkg/.+|github.com/lima-vm/lima/v2/(pkg/(store|limatmpl|limayaml)|cmd)(/.+)?|github.com/spf13/cobra|github.com/goccy/go-yaml(/.+)?|github.com/mikefarah/yq/v4(/.+)?' || \
 		{ echo "lint: the binary links Lima 1, Lima's store, its YAML stack or cobra (above); see limaadapter/doc.go" >&2; exit 1; }
 	GO="$(GO)" scripts/rooms.sh
+	@scripts/spdx.sh --check
 
 # Builds, vets and compiles the tests for linux/amd64, linux/arm64, darwin/amd64, darwin/arm64
 # and windows/amd64 (part of make test; nothing built for another platform is run here).

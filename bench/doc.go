@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package bench is limactl-logkeep's performance harness. It holds the Go benchmarks of rotation
 // and cross-filesystem moves (go test -run '^$' -bench . ./bench) and the layout helpers they share
 // with the drivers under cmd/: cmd/logkeep-bench runs each pair of commands interleaved and writes

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package history reads and manages the logs limactl-logkeep keeps: the per-boot
 // history of an instance (its active logs and numbered generations), the preserved
 // sets of deleted or reset instances, how each boot went (its outcome, read through

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package hooks is the lifecycle of limactl-logkeep: what happens to an
 // instance's logs before `limactl start`, around `limactl restart`, before the
 // other commands that may boot an instance (shell, edit, clone, rename), before

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package limaadapter is the only part of limactl-logkeep that knows Lima.
 //
 // It serves Lima v2.2.0 first and still v1.2.1, whose instances have the same

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package logfile holds the filesystem primitives of limactl-logkeep: numbered log generations
 // (rotate, prune, compress, list), preserving a directory's logs into a new set directory, crash-safe
 // moves and copies, a directory lock, and reading logs (tail, follow, transparent gunzip).

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # make bench: limactl-logkeep measured against logrotate, mv, limactl and tar, each pair run
 # interleaved (A, B, A, B, ...) in one run on this machine, and bench/RESULTS.md written from it.
 # Not part of the test command. A full run takes about 10 minutes on 2 cores.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # `make cover`: runs the unit tests (the packages scripts/test.sh unit runs) under -cover as the
 # test user, prints each package's statement coverage, and fails when a test fails or a package
 # is below COVER_MIN percent (default 85). bench and the e2e and reliability suites are not

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Checks that limactl-logkeep builds everywhere Lima runs: for each platform, with CGO_ENABLED=0
 # and the Makefile's build tags, it links the binary, runs `go vet ./...` (which type-checks every
 # package with its tests) and compiles and links every package's test binary without running it

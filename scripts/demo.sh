@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # make demo: the main job on the built-in tiny VM. Sets everything up (as root, cached), then,
 # as the non-root test user in a throw-away LIMA_HOME: boots the tiny guest twice through
 # limactl-logkeep, shows each boot's console marker and where its serial log is now, deletes the

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Builds the release archives into _artifacts/, in the manner of Lima's `make artifacts`:
 #
 #   _artifacts/limactl-logkeep-<version>-Linux-x86_64.tar.gz

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Runs every Go fuzz target of the module (each `func FuzzX(f *testing.F)` in a *_test.go file)
 # for a fixed time, one after the other, and fails when any of them finds a crash.
 #

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Prints a directory holding this repository that the test user `logkeep-test` can enter: the
 # repository itself when it can, else a fresh copy under /var/tmp (a clone under /root, whose
 # mode is 0700, cannot be entered by another user, and the tests run as that user).

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Checks that each package imports only the rooms docs/architecture.md allows it (part of make lint).
 # check PKG FORBIDDEN [EXCEPT]: PKG imports nothing matching FORBIDDEN (grep -E, whole import path)
 # but what matches EXCEPT.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Prepares this Debian 12 machine, as root, for limactl-logkeep's tests and demo:
 #   Debian packages (QEMU, busybox, dropbear, ...), limactl + lima-guestagent of Lima v2.2.0 and
 #   v1.2.1, each built from its own pinned module (scripts/lima/<version>/go.mod, tool directives),

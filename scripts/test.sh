@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # The test command (`make test`, and so CI): sets the machine up (as root, cached), builds,
 # checks formatting and vet, then runs every test as the non-root test user, because
 # limactl refuses root and permission tests mean nothing as root.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command limactl-logkeep keeps the logs of Lima instances that Lima deletes at
 // every start and on delete. It runs as the Lima CLI plugin `limactl logkeep` and
 // as a drop-in wrapper for limactl: run under the name limactl (a link or copy

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package e2e proves limactl-logkeep with two real limactl, Lima v2.2.0 and v1.2.1
 // (each built by scripts/setup.sh from its own pinned module in scripts/lima), the
 // real QEMU and the tiny test guest, whose /init prints a random

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package reliability is limactl-logkeep's reliability and security suite: it proves with numbers
 // that keeping logs never loses one, and that hostile file layouts and arguments cannot turn the
 // tool into a way to read or clobber other files.

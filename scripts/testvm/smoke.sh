@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+# SPDX-License-Identifier: Apache-2.0
 # Proves the tiny test guest with a real Lima and QEMU: create, start (Running), boot marker in
 # serial.log, graceful stop, start again (another marker), delete; prints each step's time.
 # Run after scripts/setup.sh, as root (limactl then runs as logkeep-test) or as that user.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command mover is the benchmark driver of logfile's moves: it links logfile and nothing of Lima,
 // so its wall time and peak memory are those of the primitives (plus a Go start-up).
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: Copyright The limactl-logkeep Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command nolima measures the start-up limactl-logkeep would have without Lima's packages: it links
 // what the CLI links besides Lima (urfave/cli, logrus, logfile) and nothing of Lima.
 //
