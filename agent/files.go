@@ -151,14 +151,20 @@ func writePending(store string, ns []int) error {
 	return writeFileAtomic(path, []byte(sb.String()))
 }
 
-// writeFileAtomic replaces the file at path with data, whole or not at all.
-func writeFileAtomic(path string, data []byte) error {
+// writeFileAtomic replaces the file at path with data, mode 0600, whole or not at all.
+func writeFileAtomic(path string, data []byte) error { return writeFileMode(path, data, 0o600) }
+
+// writeFileMode replaces the file at path with data, with mode, whole or not at all.
+func writeFileMode(path string, data []byte, mode os.FileMode) error {
 	f, err := logfile.CreateAtomic(path)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
 	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := f.Chmod(mode); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return f.Commit(true)

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"limactl-logkeep/limaadapter"
-	"limactl-logkeep/logfile"
 )
 
 // The per-user service that runs the agent.
@@ -164,7 +163,7 @@ func (s Service) Install(ctx context.Context, enable bool, run Runner) (string, 
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("cannot create %s: %w", filepath.Dir(path), err)
 	}
-	if err := writeService(path, s.serviceFile()); err != nil {
+	if err := writeFileMode(path, s.serviceFile(), 0o644); err != nil {
 		return "", err
 	}
 	if !enable {
@@ -300,22 +299,6 @@ func unitWords(value string) []string {
 		value = value[i+1:]
 	}
 	return words
-}
-
-// writeService writes a service file atomically, mode 0644.
-func writeService(path string, data []byte) error {
-	f, err := logfile.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return f.Commit(true)
 }
 
 // oneLine squeezes a command's output into one short line for an error message.

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
@@ -191,16 +192,7 @@ func writeBundle(ctx context.Context, c *cli.Context, store history.Store, names
 	defer file.Abort()
 	buf := bufio.NewWriterSize(file, 256<<10)
 	progress := newProgress(os.Stderr)
-	m, err := store.Collect(ctx, buf, history.CollectOptions{
-		Instances:      names,
-		Prefix:         bundlePrefix(out),
-		LimactlVersion: func() (string, error) { return limactlVersion(ctx, c) },
-		ToolVersion:    buildVersion(),
-		Progress:       progress.update,
-		Warn:           func(msg string) { log.Warn(msg) },
-		GuestLogs:      guestLogs(c),
-		Redact:         redaction(c),
-	})
+	m, err := store.Collect(ctx, buf, collectOptions(ctx, c, names, bundlePrefix(out), progress, log))
 	progress.done()
 	if err == nil {
 		err = buf.Flush()
@@ -211,6 +203,20 @@ func writeBundle(ctx context.Context, c *cli.Context, store history.Store, names
 	return m, err
 }
 
+// collectOptions are the options of a bundle of names under prefix, as the flags of c say.
+func collectOptions(ctx context.Context, c *cli.Context, names []string, prefix string, progress *progress, log logrus.FieldLogger) history.CollectOptions {
+	return history.CollectOptions{
+		Instances:      names,
+		Prefix:         prefix,
+		LimactlVersion: func() (string, error) { return limactlVersion(ctx, c) },
+		ToolVersion:    buildVersion(),
+		Progress:       progress.update,
+		Warn:           func(msg string) { log.Warn(msg) },
+		GuestLogs:      guestLogs(c),
+		Redact:         redaction(c),
+	}
+}
+
 // streamBundle writes the bundle of names to w (standard output, for -o -) as it
 // is made, and returns its manifest and size. On an error w holds an incomplete
 // archive: nothing can take back what was written.
@@ -219,16 +225,7 @@ func streamBundle(ctx context.Context, c *cli.Context, store history.Store, name
 	counted := &countingWriter{w: w}
 	buf := bufio.NewWriterSize(counted, 256<<10)
 	progress := newProgress(os.Stderr)
-	m, err := store.Collect(ctx, buf, history.CollectOptions{
-		Instances:      names,
-		Prefix:         bundlePrefix(""),
-		LimactlVersion: func() (string, error) { return limactlVersion(ctx, c) },
-		ToolVersion:    buildVersion(),
-		Progress:       progress.update,
-		Warn:           func(msg string) { log.Warn(msg) },
-		GuestLogs:      guestLogs(c),
-		Redact:         redaction(c),
-	})
+	m, err := store.Collect(ctx, buf, collectOptions(ctx, c, names, bundlePrefix(""), progress, log))
 	progress.done()
 	if err == nil {
 		err = buf.Flush()
