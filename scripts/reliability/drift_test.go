@@ -72,7 +72,7 @@ func TestLimaVersionDrift(t *testing.T) {
 			boot := func(n int) {
 				for _, name := range activeNames {
 					kept[fmt.Sprintf("%s.%d.log", strings.TrimSuffix(name, ".log"), n)] =
-						writeLog(t, filepath.Join(dir, name), randomSize(rng), 0o644, n, rng)
+						writeLog(t, filepath.Join(dir, name), logSize(rng, name), 0o644, n, rng)
 				}
 			}
 			clean := func(r result) {
@@ -126,7 +126,7 @@ func TestLimaVersionDrift(t *testing.T) {
 		sb.fake.status(t, "vm", "Running")
 		logs := map[string]original{}
 		for _, name := range activeNames {
-			logs[name] = writeLog(t, filepath.Join(dir, name), randomSize(rng), 0o644, 1, rng)
+			logs[name] = writeLog(t, filepath.Join(dir, name), logSize(rng, name), 0o644, 1, rng)
 		}
 		r := sb.run(t, bin, nil, "rotate", "vm")
 		expectError(t, tr, r, "", "running")

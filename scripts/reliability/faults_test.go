@@ -36,7 +36,7 @@ func TestFaults(t *testing.T) {
 	logsOf := func(t *testing.T, dir string, names ...string) map[string]original {
 		logs := map[string]original{}
 		for _, n := range names {
-			logs[n] = writeLog(t, filepath.Join(dir, n), randomSize(rng), 0o644, 0, rng)
+			logs[n] = writeLog(t, filepath.Join(dir, n), logSize(rng, n), 0o644, 0, rng)
 		}
 		return logs
 	}

@@ -138,7 +138,7 @@ func randomSize(rng *rand.Rand) int64 {
 	}
 }
 
-// logSize is randomSize for the log base, at least one byte for the host agent's logs: an empty
+// logSize is randomSize for the log base (or name), at least one byte for the host agent's logs: an empty
 // ha.stdout.log or ha.stderr.log may be a booting instance's and is never rotated
 // (limaadapter.StartLogs).
 func logSize(rng *rand.Rand, base string) int64 {

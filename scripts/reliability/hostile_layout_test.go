@@ -67,7 +67,7 @@ func TestHostileLayouts(t *testing.T) {
 		require.NoError(t, os.WriteFile(secret, []byte("secret, never to be copied\n"), 0o600))
 		require.NoError(t, os.Symlink(secret, filepath.Join(dir, "serial.log")))
 		require.NoError(t, os.Symlink("/dev/zero", filepath.Join(dir, "serialp.log")))
-		logs := map[string]original{"ha.stderr.log": writeLog(t, filepath.Join(dir, "ha.stderr.log"), randomSize(rng), 0o644, 0, rng)}
+		logs := map[string]original{"ha.stderr.log": writeLog(t, filepath.Join(dir, "ha.stderr.log"), logSize(rng, "ha.stderr"), 0o644, 0, rng)}
 		before := snapshot(t, sb.outside, nil)
 
 		r := sb.run(t, bin, keep, "rotate", "vm")
@@ -142,7 +142,7 @@ func TestHostileLayouts(t *testing.T) {
 		require.NoError(t, os.Symlink(real, filepath.Join(sb.home, "vm")))
 		logs := map[string]original{}
 		for _, n := range []string{"serial.log", "ha.stderr.log"} {
-			logs[n] = writeLog(t, filepath.Join(real, n), randomSize(rng), 0o644, 0, rng)
+			logs[n] = writeLog(t, filepath.Join(real, n), logSize(rng, n), 0o644, 0, rng)
 		}
 		before := snapshot(t, sb.root, func(rel string) bool { return isLogName(filepath.Base(rel)) })
 		ok(tr, sb.run(t, bin, keep, "rotate", "vm")) // renames inside the instance, wherever it is
@@ -282,7 +282,7 @@ func TestHostileLayouts(t *testing.T) {
 		dir := sb.instance(t, "vm", nil)
 		require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "serial.log"), 0o644))
 		require.NoError(t, os.Mkdir(filepath.Join(dir, "serialp.log"), 0o755))
-		logs := map[string]original{"ha.stderr.log": writeLog(t, filepath.Join(dir, "ha.stderr.log"), randomSize(rng), 0o644, 0, rng)}
+		logs := map[string]original{"ha.stderr.log": writeLog(t, filepath.Join(dir, "ha.stderr.log"), logSize(rng, "ha.stderr"), 0o644, 0, rng)}
 		ok(tr, sb.run(t, bin, keep, "rotate", "vm")) // a hang would fail the run after 60s
 		logs = map[string]original{"ha.stderr.1.log": logs["ha.stderr.log"]}
 		ok(tr, sb.run(t, bin, keep, "delete", "vm"))
@@ -297,7 +297,7 @@ func TestHostileLayouts(t *testing.T) {
 		logs := map[string]original{}
 		for name, mode := range map[string]fs.FileMode{"serial.log": 0o600, "serialv.log": 0o640, "ha.stdout.log": 0o644,
 			"ha.stderr.log": 0o444, "serial.3.log": 0o755, "driver.stderr.log": 0o400} {
-			logs[name] = writeLog(t, filepath.Join(dir, name), randomSize(rng), mode, 0, rng)
+			logs[name] = writeLog(t, filepath.Join(dir, name), logSize(rng, name), mode, 0, rng)
 		}
 		ok(tr, sb.run(t, bin, keep, "delete", "vm"))
 		checkPreserved(t, tr, dir, filepath.Join(sb.logs, "vm"), logs)
