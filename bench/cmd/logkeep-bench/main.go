@@ -61,7 +61,7 @@ func main() {
 			*p, _ = filepath.Abs(*p)
 		}
 	}
-	var short []string
+	short := []string{os.Getenv("PATH"), "$PATH"} // the caller's PATH, which the lima section extends
 	for _, p := range [][2]string{{e.Work, "$WORK"}, {e.Shm, "$SHM"}, {e.Tools, "$TOOLS"}, {e.Repo + "/", ""}} {
 		if p[0] != "" && p[0] != "/" {
 			short = append(short, p[0], p[1])
