@@ -111,16 +111,14 @@ func (k *keeper) open() error {
 // the pending generations are linked in by the next settle, which the caller runs a little later.
 func (k *keeper) catchUp() error {
 	return k.lockDir(func() error {
-		k.cleanMoving()
-		s, d, err := k.read()
-		if err != nil {
+		if err := k.cleanAndFollow(); err != nil {
 			return err
 		}
-		k.follow(s, d)
 		if k.s.startInProgress(k.dir, k.s.now()) {
 			return k.catchUpStart()
 		}
-		if s, d, err = k.read(); err != nil {
+		s, d, err := k.read()
+		if err != nil {
 			return err
 		}
 		if k.startBegun(s, d) {
@@ -361,6 +359,18 @@ func (k *keeper) storeOnly(s, d files) []string {
 	return only
 }
 
+// cleanAndFollow is the first step under the instance lock: it removes what an interrupted move
+// left and makes the store follow the instance directory's renames (follow).
+func (k *keeper) cleanAndFollow() error {
+	k.cleanMoving()
+	s, d, err := k.read()
+	if err != nil {
+		return err
+	}
+	k.follow(s, d)
+	return nil
+}
+
 // follow renames the store's links whose file has another generation name in the instance
 // directory now (the hooks rotated it), so the store mirrors the directory. Pending links never
 // follow to an active name (see commitLocked).
@@ -411,13 +421,11 @@ func (k *keeper) displace(name string, d files) error {
 // retention to the store.
 func (k *keeper) settle() error {
 	return k.lockDir(func() error {
-		k.cleanMoving()
-		s, d, err := k.read()
-		if err != nil {
+		if err := k.cleanAndFollow(); err != nil {
 			return err
 		}
-		k.follow(s, d)
-		if s, d, err = k.read(); err != nil {
+		s, d, err := k.read()
+		if err != nil {
 			return err
 		}
 		if k.startBegun(s, d) {
