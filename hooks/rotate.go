@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 
 	"limactl-logkeep/limaadapter"
 	"limactl-logkeep/logfile"
@@ -63,6 +65,9 @@ func (h Hooks) rotateLocked(ctx context.Context, name, dir string) error {
 		LeaveEmpty: limaadapter.StartLogs,
 		InUse:      func() bool { return limaadapter.BootInProgress(dir) },
 	})
+	if giveBackStartLogs(dir, res) {
+		res.InUse = true
+	}
 	for _, skip := range res.Skipped {
 		h.Log.WithField("instance", name).Warnf("Left %s alone: %s", skip.Name, skip.Reason)
 	}
@@ -126,4 +131,24 @@ func (h Hooks) Rotate(ctx context.Context, names []string) error {
 		}
 	}
 	return logfile.JoinErrors(errs...)
+}
+
+// giveBackStartLogs undoes the rename of a host agent log that a start created while res's
+// rotation ran (the process may be descheduled between its last check and the rename): once
+// the host agent is up, Lima has created both logs before it, so an active name that is free
+// now held the new boot's file, which goes back to it (never replacing). It reports whether it
+// gave one back.
+func giveBackStartLogs(dir string, res logfile.RotateResult) bool {
+	if res.Generation == 0 || !limaadapter.HostAgentAlive(dir) {
+		return false
+	}
+	gave := false
+	for _, name := range limaadapter.StartLogs {
+		base, _ := logfile.ActiveBase(name)
+		gen := filepath.Join(dir, logfile.GenerationName{Base: base, N: res.Generation}.String())
+		if slices.Contains(res.Renamed, name) && logfile.RenameRegular(gen, filepath.Join(dir, name)) == nil {
+			gave = true
+		}
+	}
+	return gave
 }

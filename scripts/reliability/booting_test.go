@@ -52,7 +52,7 @@ func TestRotateOrStartDuringABoot(t *testing.T) {
 			r, err = sb.runE(bin, []string{"RDD_KEEP_LOGS=1"}, args...)
 		}()
 		time.Sleep(delay) // logkeep starts in some 5-15 ms: before, during or after the start's first steps
-		agent := simulateStart(t, dir, i, time.Duration(rng.IntN(20))*time.Millisecond)
+		agent := simulateStart(t, dir, i, time.Duration(rng.IntN(20))*time.Millisecond, time.Duration(5+rng.IntN(10))*time.Millisecond)
 		wg.Wait()
 		if err != nil {
 			tr.fail("%v", err)
@@ -84,8 +84,10 @@ func writeBoot(t *testing.T, dir string, boot int) map[string]string {
 }
 
 // simulateStart does what Lima's start and host agent do to the files of boot, with the host
-// agent writing ha.pid pidDelay after the logs were created, and returns the running host agent.
-func simulateStart(t *testing.T, dir string, boot int, pidDelay time.Duration) *hostAgent {
+// agent writing ha.pid pidDelay after the logs were created and its first lines writeDelay after
+// that (Lima's host agent writes ha.pid first, then sets up before it logs and sends its first
+// event), and returns the running host agent.
+func simulateStart(t *testing.T, dir string, boot int, pidDelay, writeDelay time.Duration) *hostAgent {
 	path := func(name string) string { return filepath.Join(dir, name) }
 	require.NoError(t, os.RemoveAll(path("ha.stdout.log")))
 	require.NoError(t, os.RemoveAll(path("ha.stderr.log")))
@@ -95,6 +97,7 @@ func simulateStart(t *testing.T, dir string, boot int, pidDelay time.Duration) *
 	require.NoError(t, err)
 	time.Sleep(pidDelay)
 	require.NoError(t, os.WriteFile(path("ha.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644))
+	time.Sleep(writeDelay)
 	a := &hostAgent{dir: dir, stdout: stdout, logs: map[string]string{
 		"ha.stdout.log": fmt.Sprintf("boot %d ha.stdout.log\n", boot),
 		"ha.stderr.log": fmt.Sprintf("boot %d ha.stderr.log\n", boot),
